@@ -21,7 +21,8 @@ export type TokenServiceErrorCode =
   | 'DATABASE_ERROR'
   | 'DATABASE_UNAVAILABLE'
   | 'SECRETS_UNAVAILABLE'
-  | 'TOKEN_DECRYPT_FAILED';
+  | 'TOKEN_DECRYPT_FAILED'
+  | 'MIGRATION_INVALID';
 
 export interface TokenServiceErrorOptions {
   readonly cause?: unknown;
@@ -212,5 +213,13 @@ export class TokenDecryptionError extends TokenServiceError {
   constructor(message: string, options?: TokenServiceErrorOptions) {
     super('TOKEN_DECRYPT_FAILED', message, options);
     this.name = 'TokenDecryptionError';
+  }
+}
+
+/** A migration file is malformed, or one already applied was edited afterwards. */
+export class MigrationError extends TokenServiceError {
+  constructor(message: string, options?: TokenServiceErrorOptions) {
+    super('MIGRATION_INVALID', message, options);
+    this.name = 'MigrationError';
   }
 }

@@ -1,0 +1,124 @@
+import {
+  type Environment,
+  optionalChoice,
+  optionalInteger,
+  optionalString,
+  optionalUrl,
+  requiredString,
+} from './env-readers';
+
+export const DEFAULT_BLUESTAKES_BASE_URL = 'https://newtin-api.bluestakes.org';
+
+export interface DatabaseSettings {
+  /** Aurora cluster ARN (Data API `resourceArn`). */
+  readonly resourceArn: string;
+  /** Secrets Manager ARN of the database credentials (Data API `secretArn`). */
+  readonly secretArn: string;
+  readonly database: string;
+  /** How long a call may keep retrying while an auto-paused cluster resumes. */
+  readonly resumeRetryBudgetMs: number;
+}
+
+export interface TokenSettings {
+  /** Lifetime given to a token when the JWT carries no earlier `exp`. */
+  readonly ttlSeconds: number;
+  /** Refresh this long before the hard expiry. */
+  readonly refreshBeforeSeconds: number;
+  /** Up to this much extra, random, so companies do not all refresh in the same second. */
+  readonly refreshJitterSeconds: number;
+  /** An in-process copy is re-checked against the database at least this often (bounds `clearToken` lag). */
+  readonly l1MaxStalenessMs: number;
+  /** How long a refresh lease is held before another container may take over. */
+  readonly leaseSeconds: number;
+  /** How long a caller with no usable token waits for another container's refresh. */
+  readonly waitTimeoutMs: number;
+  /** Tokens expired longer than this are removed by the cleanup. */
+  readonly cleanupGraceSeconds: number;
+}
+
+export interface RateLimitSettings {
+  /** Upstream requests allowed per window, fleet-wide, per key. */
+  readonly maxRequests: number;
+  readonly windowMs: number;
+  /** `account`: one budget per Bluestakes account; `global`: one budget for everything. */
+  readonly scope: 'account' | 'global';
+  /** Added to the window so network jitter between our decision and the upstream's clock cannot exceed it. */
+  readonly safetyMarginMs: number;
+  /** How long a denied caller waits for a slot before failing with RATE_LIMITED. */
+  readonly maxWaitMs: number;
+}
+
+export interface LoginHoldSettings {
+  /** After Bluestakes rejects a company's credentials, no login is tried for this long (or until they change). */
+  readonly credentialsRejectedHoldSeconds: number;
+  /** First back-off after an upstream failure; doubles per consecutive failure. */
+  readonly failureBackoffBaseSeconds: number;
+  readonly failureBackoffMaxSeconds: number;
+}
+
+export interface TokenManagerConfig {
+  readonly database: DatabaseSettings;
+  readonly bluestakesBaseUrl: string;
+  readonly loginTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  /** Prefix of the per-company credential secrets: `<prefix>/companies/<id>/bluestakes`. */
+  readonly credentialsSecretPrefix: string;
+  /** Secret holding the token encryption keys. */
+  readonly encryptionKeySecretId: string;
+  readonly tokens: TokenSettings;
+  readonly rateLimit: RateLimitSettings;
+  readonly loginHold: LoginHoldSettings;
+}
+
+/** Reads and validates every setting once; the error names the offending variable. */
+export function readTokenManagerConfig(env: Environment): TokenManagerConfig {
+  return {
+    database: {
+      resourceArn: requiredString(env, 'DATABASE_RESOURCE_ARN'),
+      secretArn: requiredString(env, 'DATABASE_SECRET_ARN'),
+      database: optionalString(env, 'DATABASE_NAME', 'bluestakes'),
+      resumeRetryBudgetMs: optionalInteger(env, 'DATA_API_RESUME_BUDGET_MS', 45_000, {
+        min: 0,
+        max: 300_000,
+      }),
+    },
+    bluestakesBaseUrl: optionalUrl(env, 'BLUESTAKES_BASE_URL', DEFAULT_BLUESTAKES_BASE_URL),
+    loginTimeoutMs: optionalInteger(env, 'BLUESTAKES_LOGIN_TIMEOUT_MS', 10_000, { min: 100, max: 60_000 }),
+    requestTimeoutMs: optionalInteger(env, 'BLUESTAKES_REQUEST_TIMEOUT_MS', 15_000, {
+      min: 100,
+      max: 120_000,
+    }),
+    credentialsSecretPrefix: optionalString(env, 'CREDENTIALS_SECRET_PREFIX', 'bluestakes-token-service'),
+    encryptionKeySecretId: requiredString(env, 'TOKEN_ENCRYPTION_KEY_SECRET_ID'),
+    tokens: {
+      ttlSeconds: optionalInteger(env, 'TOKEN_TTL_SECONDS', 3600, { min: 10, max: 86_400 }),
+      refreshBeforeSeconds: optionalInteger(env, 'TOKEN_REFRESH_BEFORE_SECONDS', 300, { min: 0, max: 3600 }),
+      refreshJitterSeconds: optionalInteger(env, 'TOKEN_REFRESH_JITTER_SECONDS', 30, { min: 0, max: 600 }),
+      l1MaxStalenessMs: optionalInteger(env, 'TOKEN_L1_MAX_STALENESS_MS', 30_000, { min: 0, max: 600_000 }),
+      leaseSeconds: optionalInteger(env, 'TOKEN_LEASE_SECONDS', 30, { min: 1, max: 600 }),
+      waitTimeoutMs: optionalInteger(env, 'TOKEN_WAIT_TIMEOUT_MS', 10_000, { min: 0, max: 120_000 }),
+      cleanupGraceSeconds: optionalInteger(env, 'TOKEN_CLEANUP_GRACE_SECONDS', 300, { min: 0, max: 86_400 }),
+    },
+    rateLimit: {
+      maxRequests: optionalInteger(env, 'RATE_LIMIT_MAX_REQUESTS', 10, { min: 1, max: 10_000 }),
+      windowMs: optionalInteger(env, 'RATE_LIMIT_WINDOW_MS', 60_000, { min: 100, max: 3_600_000 }),
+      scope: optionalChoice(env, 'RATE_LIMIT_SCOPE', ['account', 'global'], 'account'),
+      safetyMarginMs: optionalInteger(env, 'RATE_LIMIT_SAFETY_MARGIN_MS', 500, { min: 0, max: 60_000 }),
+      maxWaitMs: optionalInteger(env, 'RATE_LIMIT_MAX_WAIT_MS', 10_000, { min: 0, max: 300_000 }),
+    },
+    loginHold: {
+      credentialsRejectedHoldSeconds: optionalInteger(env, 'LOGIN_REJECTED_HOLD_SECONDS', 21_600, {
+        min: 1,
+        max: 604_800,
+      }),
+      failureBackoffBaseSeconds: optionalInteger(env, 'LOGIN_FAILURE_BACKOFF_BASE_SECONDS', 5, {
+        min: 0,
+        max: 3600,
+      }),
+      failureBackoffMaxSeconds: optionalInteger(env, 'LOGIN_FAILURE_BACKOFF_MAX_SECONDS', 300, {
+        min: 0,
+        max: 86_400,
+      }),
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import {
+  BeginTransactionCommand,
+  CommitTransactionCommand,
+  ExecuteStatementCommand,
+  type ExecuteStatementCommandOutput,
+  RDSDataClient,
+  RollbackTransactionCommand,
+} from '@aws-sdk/client-rds-data';
+import { toDatabaseError } from './data-api-errors';
+import { isRetryable, retryDelayMs } from './retry-policy';
+import { fromField, type ResultValue, type SqlParams, toSqlParameters } from './sql-values';
+
+export type Row = Readonly<Record<string, ResultValue>>;
+
+export interface StatementOptions {
+  /**
+   * True when running the statement twice has the same effect as once (reads, fenced or conditional
+   * writes). Only those are retried after a failure that may already have applied them.
+   */
+  readonly idempotent?: boolean;
+  /** Run inside this Data API transaction. */
+  readonly transactionId?: string;
+}
+
+export interface StatementResult {
+  readonly rows: Row[];
+  readonly rowsUpdated: number;
+}
+
+/** The port every SQL user depends on; `DataApiExecutor` is the adapter over the RDS Data API. */
+export interface SqlExecutor {
+  execute(sql: string, params?: SqlParams, options?: StatementOptions): Promise<StatementResult>;
+  /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(work: (transactionId: string) => Promise<T>): Promise<T>;
+}
+
+export interface DataApiExecutorOptions {
+  readonly resourceArn: string;
+  readonly secretArn: string;
+  readonly database: string;
+  /** Defaults to a client with the SDK's own retries off, so this wrapper alone decides what is retried. */
+  readonly client?: RDSDataClient;
+  /** Total time spent retrying one call (resume waits included). Default 45 s. */
+  readonly retryBudgetMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+  readonly random?: () => number;
+  /** Called for every retry, for metrics and logs. */
+  readonly onRetry?: (info: { attempt: number; delayMs: number; errorName: string }) => void;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createDefaultRdsDataClient(): RDSDataClient {
+  // maxAttempts 1: the SDK would otherwise silently re-send a non-idempotent write after a 504.
+  return new RDSDataClient({ maxAttempts: 1 });
+}
+
+function toRows(output: ExecuteStatementCommandOutput): Row[] {
+  const labels = (output.columnMetadata ?? []).map(
+    (column, index) => column.label ?? column.name ?? `col${index}`,
+  );
+  return (output.records ?? []).map((record) =>
+    Object.fromEntries(record.map((field, index) => [labels[index] ?? `col${index}`, fromField(field)])),
+  );
+}
+
+export function createDataApiExecutor(options: DataApiExecutorOptions): SqlExecutor {
+  const client = options.client ?? createDefaultRdsDataClient();
+  const budgetMs = options.retryBudgetMs ?? 45_000;
+  const sleep = options.sleep ?? defaultSleep;
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const target = {
+    resourceArn: options.resourceArn,
+    secretArn: options.secretArn,
+    database: options.database,
+  };
+
+  async function withRetry<T>(call: () => Promise<T>, idempotent: boolean): Promise<T> {
+    const deadline = now() + budgetMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        const delayMs = retryDelayMs(attempt, random);
+        if (!isRetryable(error, idempotent) || now() + delayMs > deadline) {
+          throw toDatabaseError(error);
+        }
+        options.onRetry?.({ attempt, delayMs, errorName: error instanceof Error ? error.name : 'Unknown' });
+        await sleep(delayMs);
+      }
+    }
+  }
+
+  async function execute(sql: string, params: SqlParams = {}, statement: StatementOptions = {}) {
+    const command = new ExecuteStatementCommand({
+      ...target,
+      sql,
+      parameters: toSqlParameters(params),
+      includeResultMetadata: true,
+      resultSetOptions: { longReturnType: 'STRING', decimalReturnType: 'STRING' },
+      ...(statement.transactionId === undefined ? {} : { transactionId: statement.transactionId }),
+    });
+    // Inside a transaction a retry cannot help: the service ends the transaction on these errors.
+    const idempotent = statement.transactionId === undefined && statement.idempotent === true;
+    const output = await withRetry(() => client.send(command), idempotent);
+    return { rows: toRows(output), rowsUpdated: output.numberOfRecordsUpdated ?? 0 };
+  }
+
+  async function transaction<T>(work: (transactionId: string) => Promise<T>): Promise<T> {
+    const begun = await withRetry(() => client.send(new BeginTransactionCommand(target)), true);
+    const transactionId = begun.transactionId;
+    if (transactionId === undefined)
+      throw toDatabaseError(new Error('BeginTransaction returned no transactionId'));
+    let result: T;
+    try {
+      result = await work(transactionId);
+    } catch (error) {
+      await client
+        .send(new RollbackTransactionCommand({ ...target, transactionId }))
+        .catch(() => undefined /* the original error matters more; an expired transaction is gone anyway */);
+      throw toDatabaseError(error);
+    }
+    try {
+      await client.send(new CommitTransactionCommand({ ...target, transactionId }));
+    } catch (error) {
+      throw toDatabaseError(error);
+    }
+    return result;
+  }
+
+  return { execute, transaction };
+}

@@ -1,0 +1,22 @@
+export { extractSqlState, toDatabaseError } from './data-api-errors';
+export {
+  createDataApiExecutor,
+  createDefaultRdsDataClient,
+  type DataApiExecutorOptions,
+  type Row,
+  type SqlExecutor,
+  type StatementOptions,
+  type StatementResult,
+} from './data-api-executor';
+export { isMaybeAppliedError, isResumingError, isRetryable, retryDelayMs } from './retry-policy';
+export {
+  fromField,
+  parseDataApiTimestamp,
+  type ResultValue,
+  type SqlJson,
+  type SqlParams,
+  type SqlValue,
+  sqlJson,
+  toDataApiTimestamp,
+  toSqlParameters,
+} from './sql-values';
