@@ -91,7 +91,7 @@ export function readTokenManagerConfig(env: Environment): TokenManagerConfig {
     credentialsSecretPrefix: optionalString(env, 'CREDENTIALS_SECRET_PREFIX', 'bluestakes-token-service'),
     encryptionKeySecretId: requiredString(env, 'TOKEN_ENCRYPTION_KEY_SECRET_ID'),
     tokens: {
-      ttlSeconds: optionalInteger(env, 'TOKEN_TTL_SECONDS', 3600, { min: 10, max: 86_400 }),
+      ttlSeconds: optionalInteger(env, 'TOKEN_TTL_SECONDS', 3600, { min: 1, max: 86_400 }),
       refreshBeforeSeconds: optionalInteger(env, 'TOKEN_REFRESH_BEFORE_SECONDS', 300, { min: 0, max: 3600 }),
       refreshJitterSeconds: optionalInteger(env, 'TOKEN_REFRESH_JITTER_SECONDS', 30, { min: 0, max: 600 }),
       l1MaxStalenessMs: optionalInteger(env, 'TOKEN_L1_MAX_STALENESS_MS', 30_000, { min: 0, max: 600_000 }),

@@ -1,0 +1,7 @@
+export {
+  type BluestakesCredentials,
+  type CredentialsStore,
+  createSecretsManagerCredentialsStore,
+  credentialsSecretName,
+  validateCredentials,
+} from './credentials-store';

@@ -1,0 +1,11 @@
+export { createSecretsManagerKeyringSource, type KeyringSource, staticKeyringSource } from './keyring-source';
+export {
+  decryptToken,
+  encryptedTokenKeyId,
+  encryptToken,
+  generateTokenKeyringSecret,
+  isEncryptedToken,
+  parseTokenKeyring,
+  type TokenBinding,
+  type TokenKeyring,
+} from './token-cipher';

@@ -1,0 +1,5 @@
+export {
+  createDataApiRateLimiter,
+  type RateLimiterOptions,
+  type UpstreamRateLimiter,
+} from './upstream-rate-limiter';

@@ -1,0 +1,709 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { RDSDataClient } from '@aws-sdk/client-rds-data';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Dispatcher } from 'undici';
+import {
+  type BluestakesCallContext,
+  type BluestakesClient,
+  type BluestakesLogin,
+  createBluestakesClient,
+  type SecondaryFunctions,
+  type Ticket,
+  type TicketResponse,
+  type TicketSearchPage,
+  type TicketSearchPageQuery,
+  type TicketSearchQuery,
+  type TicketSummary,
+  tokenFingerprint,
+} from '../bluestakes';
+import type { TokenManagerConfig } from '../config';
+import {
+  type BluestakesCredentials,
+  type CredentialsStore,
+  createSecretsManagerCredentialsStore,
+  validateCredentials,
+} from '../credentials';
+import {
+  createSecretsManagerKeyringSource,
+  decryptToken,
+  encryptToken,
+  isEncryptedToken,
+  type KeyringSource,
+} from '../crypto';
+import { createDataApiExecutor, type SqlExecutor } from '../data-api';
+import {
+  CompanyNotFoundError,
+  ConfigurationError,
+  CredentialsNotFoundError,
+  CredentialsRejectedError,
+  LoginHeldError,
+  TokenDecryptionError,
+  TokenRejectedError,
+  TokenServiceError,
+  TokenUnavailableError,
+  UpstreamBadResponseError,
+  UpstreamRateLimitedError,
+  UpstreamUnavailableError,
+} from '../errors';
+import { type LogSink, type MetricsSink, powertoolsLogSink, powertoolsMetricsSink } from '../observability';
+import { createDataApiRateLimiter, type UpstreamRateLimiter } from '../rate-limit';
+import {
+  createDataApiTokenStore,
+  type Lease,
+  type TokenRow,
+  type TokenStats,
+  type TokenStore,
+  type TokenWrite,
+} from '../store';
+import { parseCompanyId } from './company-id';
+import { L1Cache, type L1Entry } from './l1-cache';
+import type {
+  CleanupReport,
+  CredentialsTestResult,
+  StoreCredentialsResult,
+  TokenStatus,
+} from './token-manager-types';
+
+/** What `makeAuthenticatedRequest` hands the request: Bluestakes calls bound to the company's token. */
+export interface AuthenticatedBluestakes {
+  /** The bearer token (for calls the typed client does not cover). Never log it. */
+  readonly token: string;
+  searchTickets(query: TicketSearchQuery): Promise<TicketSummary[]>;
+  searchTicketsPage(query: TicketSearchPageQuery): Promise<TicketSearchPage>;
+  getTicket(ticketNumber: string, options?: { revision?: string }): Promise<Ticket>;
+  getTicketResponses(ticketNumber: string): Promise<TicketResponse[]>;
+  getSecondaryFunctions(ticketNumber: string): Promise<SecondaryFunctions>;
+}
+
+export interface TokenManagerOptions {
+  readonly config: TokenManagerConfig;
+  /** Defaults to the Data API store over `executor`. */
+  readonly store?: TokenStore;
+  /** Defaults to a Data API executor over `rdsDataClient`. */
+  readonly executor?: SqlExecutor;
+  readonly rdsDataClient?: RDSDataClient;
+  readonly secretsManagerClient?: SecretsManagerClient;
+  readonly credentialsStore?: CredentialsStore;
+  readonly keyringSource?: KeyringSource;
+  readonly bluestakesClient?: BluestakesClient;
+  /** undici dispatcher for the default Bluestakes client (tests pass a MockAgent). */
+  readonly dispatcher?: Dispatcher;
+  readonly rateLimiter?: UpstreamRateLimiter;
+  readonly logger?: LogSink;
+  readonly metrics?: MetricsSink;
+  /** Local clock for the in-process cache (ms). Expiry decisions use the database clock. */
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  /** Identifies this container as lease owner (logs and status). */
+  readonly instanceId?: string;
+  /** A 403 on a token younger than this is a permission error, not an expired token. Default 60 s. */
+  readonly forbiddenGraceMs?: number;
+  /** How long audit events are kept by the cleanup. Default 30 days. */
+  readonly auditRetentionDays?: number;
+}
+
+/** A token manager: one per container (module-level functions use a default one built from env). */
+export interface TokenManager {
+  /** A valid bearer token for the company: in-process cache, then the database, then one fleet-wide login. */
+  getOrRefreshToken(companyId: string | number): Promise<string>;
+  /** With `companyId`: cached like `getOrRefreshToken`, logging in with these credentials when needed. Without: a direct login. */
+  getBluestakesAuthToken(username: string, password: string, companyId?: string | number): Promise<string>;
+  /** A direct login, no cache (still counted by the fleet-wide rate limiter). */
+  getBluestakesAuthTokenRaw(username: string, password: string): Promise<string>;
+  /**
+   * Runs `request` with the company's token. On 401 (or 403 on a token older than the grace period)
+   * it invalidates exactly that token version, gets a fresh one and retries once; never loops.
+   * `request` may run twice, so it should only read.
+   */
+  makeAuthenticatedRequest<T>(
+    companyId: string | number,
+    request: (api: AuthenticatedBluestakes) => Promise<T>,
+  ): Promise<T>;
+  /** Stores a token obtained elsewhere; the TTL defaults to the configured one (or the company's override). */
+  storeToken(companyId: string | number, token: string, ttlSeconds?: number): Promise<boolean>;
+  /** True when the company has a cached, unexpired token. Reads only; never mutates. */
+  isTokenValid(companyId: string | number): Promise<boolean>;
+  /** Clears the company's token fleet-wide (other containers within the L1 staleness bound). False: unknown company. */
+  clearToken(companyId: string | number): Promise<boolean>;
+  cleanupExpiredTokens(): Promise<CleanupReport>;
+  getTokenStats(): Promise<TokenStats>;
+  getTokenStatus(companyId: string | number): Promise<TokenStatus>;
+  storeCredentials(
+    companyId: string | number,
+    credentials: BluestakesCredentials,
+    options?: { verify?: boolean },
+  ): Promise<StoreCredentialsResult>;
+  testCredentials(credentials: BluestakesCredentials): Promise<CredentialsTestResult>;
+}
+
+/** A token ready to use, with what is needed to invalidate exactly it and to judge its age. */
+type ResolvedToken = L1Entry;
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A non-reversible key for one Bluestakes account, so usernames never land in the rate-limit table. */
+export function bluestakesAccountKey(username: string): string {
+  return createHash('sha256').update(username.trim().toLowerCase()).digest('hex').slice(0, 16);
+}
+
+function validateConfig(config: TokenManagerConfig): void {
+  const leaseMs = config.tokens.leaseSeconds * 1000;
+  if (leaseMs <= config.rateLimit.maxWaitMs + config.loginTimeoutMs) {
+    throw new ConfigurationError(
+      'TOKEN_LEASE_SECONDS must exceed RATE_LIMIT_MAX_WAIT_MS + BLUESTAKES_LOGIN_TIMEOUT_MS, ' +
+        'or a slow login would let a second container take over the lease and log in again',
+    );
+  }
+}
+
+export function createTokenManager(options: TokenManagerOptions): TokenManager {
+  const { config } = options;
+  validateConfig(config);
+  const now = options.now ?? (() => performance.timeOrigin + performance.now());
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const log = options.logger ?? powertoolsLogSink;
+  const metrics = options.metrics ?? powertoolsMetricsSink;
+  const instanceId = options.instanceId ?? `tm-${randomUUID()}`;
+  const forbiddenGraceMs = options.forbiddenGraceMs ?? 60_000;
+  const auditRetentionDays = options.auditRetentionDays ?? 30;
+
+  const executor =
+    options.executor ??
+    createDataApiExecutor({
+      ...config.database,
+      retryBudgetMs: config.database.resumeRetryBudgetMs,
+      ...(options.rdsDataClient === undefined ? {} : { client: options.rdsDataClient }),
+      onRetry: ({ attempt, errorName }) => {
+        metrics.count('DataApiRetry');
+        log.warn('Retrying a Data API call', { attempt, errorName });
+      },
+    });
+  const store = options.store ?? createDataApiTokenStore(executor);
+  const secretsClient = options.secretsManagerClient ?? new SecretsManagerClient({});
+  const credentialsStore =
+    options.credentialsStore ??
+    createSecretsManagerCredentialsStore({
+      client: secretsClient,
+      secretPrefix: config.credentialsSecretPrefix,
+    });
+  const keyring =
+    options.keyringSource ??
+    createSecretsManagerKeyringSource({ client: secretsClient, secretId: config.encryptionKeySecretId });
+  const limiter =
+    options.rateLimiter ??
+    createDataApiRateLimiter({
+      executor,
+      maxRequests: config.rateLimit.maxRequests,
+      windowMs: config.rateLimit.windowMs + config.rateLimit.safetyMarginMs,
+      maxWaitMs: config.rateLimit.maxWaitMs,
+      onWait: () => metrics.count('RateLimitWait'),
+    });
+  const client =
+    options.bluestakesClient ??
+    createBluestakesClient({
+      baseUrl: config.bluestakesBaseUrl,
+      loginTimeoutMs: config.loginTimeoutMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+      beforeRequest: ({ context }) => limiter.acquire(context.rateLimitKey ?? 'global'),
+    });
+
+  const l1 = new L1Cache(config.tokens.l1MaxStalenessMs);
+  const inFlight = new Map<string, Promise<ResolvedToken>>();
+  const credentialsCache = new Map<string, { version: string; credentials: BluestakesCredentials }>();
+
+  function rateLimitKey(accountKey: string | null): string {
+    return config.rateLimit.scope === 'global' || accountKey === null ? 'global' : `account:${accountKey}`;
+  }
+
+  function context(accountKey: string | null): BluestakesCallContext {
+    return { rateLimitKey: rateLimitKey(accountKey) };
+  }
+
+  async function decrypt(companyId: string, row: TokenRow): Promise<string | undefined> {
+    const stored = row.encryptedToken;
+    if (stored === null || !isEncryptedToken(stored)) return undefined;
+    const binding = { companyId, version: row.version };
+    try {
+      return decryptToken(await keyring.get(), stored, binding);
+    } catch (error) {
+      if (!(error instanceof TokenDecryptionError)) throw error;
+      // A key added by a rotation after this container loaded the keyring: re-read once.
+      try {
+        return decryptToken(await keyring.get({ refresh: true }), stored, binding);
+      } catch (retryError) {
+        if (!(retryError instanceof TokenDecryptionError)) throw retryError;
+        log.error('A stored token could not be decrypted; treating it as missing', {
+          companyId,
+          version: row.version,
+          reason: retryError.message,
+        });
+        return undefined;
+      }
+    }
+  }
+
+  function remember(companyId: string, row: TokenRow, token: string, staleServe: boolean): ResolvedToken {
+    const at = now();
+    const expiresInMs = row.expiresInMs ?? 0;
+    // A stale serve is re-checked within a second so the new version is picked up as soon as it lands.
+    const refreshInMs = staleServe ? Math.min(1_000, expiresInMs) : (row.refreshInMs ?? 0);
+    const entry: L1Entry = {
+      token,
+      version: row.version,
+      accountKey: row.accountKey,
+      refreshAt: at + refreshInMs,
+      expiresAt: at + expiresInMs,
+      checkedAt: at,
+      issuedAgoMs: row.issuedAgoMs ?? 0,
+    };
+    l1.set(companyId, entry);
+    return entry;
+  }
+
+  async function loadCredentials(companyId: string, lease: Lease): Promise<BluestakesCredentials> {
+    const cached = credentialsCache.get(companyId);
+    if (cached !== undefined && cached.version === lease.credentialsVersion) return cached.credentials;
+    const credentials = await credentialsStore.read(companyId);
+    credentialsCache.set(companyId, { version: lease.credentialsVersion, credentials });
+    return credentials;
+  }
+
+  function lifetimeSeconds(login: BluestakesLogin, startedAt: number, ttlOverride: number | null): number {
+    const ttl = ttlOverride ?? config.tokens.ttlSeconds;
+    if (login.expiresAt === undefined) return ttl;
+    // The JWT's own expiry wins when earlier; measured from when we asked, to stay conservative.
+    return Math.max(
+      1,
+      Math.min(ttl, (login.expiresAt.getTime() - Date.now()) / 1000 + (now() - startedAt) / 1000),
+    );
+  }
+
+  async function encryptedWrite(
+    companyId: string,
+    token: string,
+    accountKey: string | null,
+    lifetime: number,
+    elapsedSeconds: number,
+    event: TokenWrite['event'],
+  ): Promise<TokenWrite> {
+    const ring = await keyring.get();
+    // Never more than half the lifetime, so short-lived tokens are still used before being refreshed.
+    const refreshLeadSeconds = Math.min(
+      config.tokens.refreshBeforeSeconds + random() * config.tokens.refreshJitterSeconds,
+      lifetime / 2,
+    );
+    return {
+      encryptFor: (version) => encryptToken(ring, token, { companyId, version }),
+      fingerprint: tokenFingerprint(token),
+      accountKey,
+      lifetimeSeconds: lifetime,
+      refreshLeadSeconds,
+      elapsedSeconds,
+      event,
+    };
+  }
+
+  async function failLogin(companyId: string, lease: Lease, error: unknown): Promise<void> {
+    const { loginHold } = config;
+    const common = {
+      backoffBaseSeconds: loginHold.failureBackoffBaseSeconds,
+      backoffMaxSeconds: loginHold.failureBackoffMaxSeconds,
+      holdSeconds: loginHold.credentialsRejectedHoldSeconds,
+    };
+    if (error instanceof CredentialsRejectedError) {
+      metrics.count('LoginFailure');
+      await store.recordLoginFailure(companyId, lease, {
+        ...common,
+        reason: 'credentials_rejected',
+        detail: error.message,
+      });
+    } else if (error instanceof CredentialsNotFoundError) {
+      metrics.count('LoginFailure');
+      await store.recordLoginFailure(companyId, lease, {
+        ...common,
+        holdSeconds: loginHold.failureBackoffMaxSeconds,
+        reason: 'credentials_missing',
+        detail: error.message,
+      });
+    } else if (error instanceof UpstreamUnavailableError || error instanceof UpstreamBadResponseError) {
+      metrics.count('LoginFailure');
+      await store.recordLoginFailure(companyId, lease, {
+        ...common,
+        reason: 'upstream_failing',
+        detail: error instanceof Error ? error.message : 'upstream failure',
+      });
+    } else {
+      // Rate limited, database or secrets trouble: nothing is wrong with the company; let another try soon.
+      await store.releaseLease(companyId, lease);
+    }
+  }
+
+  async function refreshUnderLease(
+    companyId: string,
+    lease: Lease,
+    row: TokenRow,
+    override: BluestakesCredentials | undefined,
+  ): Promise<ResolvedToken> {
+    const startedAt = now();
+    let login: BluestakesLogin;
+    let accountKey: string;
+    try {
+      const credentials = override ?? (await loadCredentials(companyId, lease));
+      accountKey = bluestakesAccountKey(credentials.username);
+      login = await client.login(credentials.username, credentials.password, context(accountKey));
+    } catch (error) {
+      log.warn('Login under lease failed', {
+        companyId,
+        errorCode: error instanceof TokenServiceError ? error.code : 'UNEXPECTED',
+        message: error instanceof Error ? error.message : undefined,
+      });
+      if (error instanceof UpstreamRateLimitedError) {
+        metrics.count('Upstream429');
+        await limiter.block(rateLimitKey(row.accountKey), error.retryAfterMs ?? config.rateLimit.windowMs);
+        await store.recordEvent(companyId, 'upstream_rate_limited', 'login answered 429');
+      }
+      await failLogin(companyId, lease, error).catch((recordError: unknown) =>
+        log.error('Could not record the login failure', {
+          companyId,
+          message: recordError instanceof Error ? recordError.message : String(recordError),
+        }),
+      );
+      credentialsCache.delete(companyId);
+      throw error;
+    }
+    metrics.count('Login');
+    const elapsedSeconds = (now() - startedAt) / 1000;
+    const lifetime = lifetimeSeconds(login, startedAt, lease.ttlOverrideSeconds);
+    const write = await encryptedWrite(companyId, login.token, accountKey, lifetime, elapsedSeconds, 'login');
+    const written = await store.writeToken(companyId, lease, write);
+    log.info('Logged in to Bluestakes', {
+      companyId,
+      fingerprint: write.fingerprint,
+      lifetimeSeconds: Math.round(lifetime),
+      leaseKept: written !== undefined,
+    });
+    if (written === undefined) {
+      // The lease was taken over (or the token cleared) meanwhile: use this token for this call only.
+      metrics.count('LeaseLost');
+      const at = now();
+      return {
+        token: login.token,
+        version: lease.version,
+        accountKey,
+        refreshAt: at,
+        expiresAt: at,
+        checkedAt: at,
+        issuedAgoMs: 0,
+      };
+    }
+    const at = now();
+    const entry: L1Entry = {
+      token: login.token,
+      version: written.version,
+      accountKey,
+      refreshAt: at + written.refreshInMs,
+      expiresAt: at + written.expiresInMs,
+      checkedAt: at,
+      issuedAgoMs: elapsedSeconds * 1000,
+    };
+    l1.set(companyId, entry);
+    return entry;
+  }
+
+  function heldError(companyId: string, row: TokenRow): TokenServiceError {
+    const retryAfterMs = Math.max(0, row.holdRemainingMs ?? 0);
+    if (row.holdReason === 'credentials_missing')
+      return new CredentialsNotFoundError(companyId, { retryAfterMs });
+    return new LoginHeldError(
+      companyId,
+      row.holdReason === 'credentials_rejected' ? 'credentials_rejected' : 'upstream_failing',
+      {
+        retryAfterMs,
+      },
+    );
+  }
+
+  async function resolve(companyId: string, override?: BluestakesCredentials): Promise<ResolvedToken> {
+    const deadline = now() + config.tokens.waitTimeoutMs;
+    for (let poll = 0; ; poll++) {
+      const row = await store.read(companyId, { touch: true });
+      if (row === undefined) throw new CompanyNotFoundError(companyId);
+      const token = (row.expiresInMs ?? 0) > 0 ? await decrypt(companyId, row) : undefined;
+      const due = token === undefined || (row.refreshInMs ?? 0) <= 0;
+      if (token !== undefined && !due) {
+        metrics.count('L2Hit');
+        return remember(companyId, row, token, false);
+      }
+      const held = (row.holdRemainingMs ?? 0) > 0;
+      const leaseLive = (row.leaseRemainingMs ?? 0) > 0;
+      if (!held && !leaseLive) {
+        const lease = await store.tryAcquireLease(companyId, instanceId, config.tokens.leaseSeconds);
+        if (lease !== undefined) {
+          try {
+            return await refreshUnderLease(companyId, lease, row, override);
+          } catch (error) {
+            // A still-valid token keeps being served while the refresh fails.
+            if (token !== undefined) {
+              metrics.count('StaleServe');
+              return remember(companyId, row, token, true);
+            }
+            throw error;
+          }
+        }
+      }
+      if (token !== undefined) {
+        // Stale-while-revalidate: another container is refreshing (or logins are held); this one still works.
+        metrics.count('StaleServe');
+        return remember(companyId, row, token, true);
+      }
+      if (held) throw heldError(companyId, row);
+      const waitMs = Math.min(50 * 2 ** Math.min(poll, 3), 400) * (0.5 + random());
+      if (now() + waitMs > deadline) {
+        metrics.count('TokenUnavailable');
+        throw new TokenUnavailableError(
+          `No valid token for company ${companyId} yet: another container is refreshing it`,
+          { retryAfterMs: Math.max(1_000, row.leaseRemainingMs ?? 1_000) },
+        );
+      }
+      metrics.count('LeaseWait');
+      await sleep(waitMs);
+    }
+  }
+
+  async function getToken(companyId: string, override?: BluestakesCredentials): Promise<ResolvedToken> {
+    const at = now();
+    const fresh = l1.fresh(companyId, at);
+    if (fresh !== undefined) {
+      metrics.count('L1Hit');
+      return fresh;
+    }
+    const running = inFlight.get(companyId);
+    if (running !== undefined) {
+      // This container is already refreshing: serve the old token if it still works, else wait for it.
+      const usable = l1.usable(companyId, at);
+      if (usable !== undefined) {
+        metrics.count('StaleServe');
+        return usable;
+      }
+      return running;
+    }
+    const started = resolve(companyId, override).finally(() => inFlight.delete(companyId));
+    inFlight.set(companyId, started);
+    return started;
+  }
+
+  function bind(token: string, accountKey: string | null): AuthenticatedBluestakes {
+    const ctx = context(accountKey);
+    return {
+      token,
+      searchTickets: (query) => client.searchTickets(token, query, ctx),
+      searchTicketsPage: (query) => client.searchTicketsPage(token, query, ctx),
+      getTicket: (ticketNumber, opts) => client.getTicket(token, ticketNumber, opts, ctx),
+      getTicketResponses: (ticketNumber) => client.getTicketResponses(token, ticketNumber, ctx),
+      getSecondaryFunctions: (ticketNumber) => client.getSecondaryFunctions(token, ticketNumber, ctx),
+    };
+  }
+
+  async function directLogin(credentials: BluestakesCredentials): Promise<BluestakesLogin> {
+    const login = await client.login(
+      credentials.username,
+      credentials.password,
+      context(bluestakesAccountKey(credentials.username)),
+    );
+    metrics.count('Login');
+    return login;
+  }
+
+  async function requireCompany(companyId: string): Promise<TokenRow> {
+    const row = await store.read(companyId);
+    if (row === undefined) throw new CompanyNotFoundError(companyId);
+    return row;
+  }
+
+  return {
+    async getOrRefreshToken(companyIdInput) {
+      return (await getToken(parseCompanyId(companyIdInput))).token;
+    },
+
+    async getBluestakesAuthToken(username, password, companyIdInput) {
+      const credentials = validateCredentials({ username, password });
+      if (companyIdInput === undefined) return (await directLogin(credentials)).token;
+      return (await getToken(parseCompanyId(companyIdInput), credentials)).token;
+    },
+
+    async getBluestakesAuthTokenRaw(username, password) {
+      return (await directLogin(validateCredentials({ username, password }))).token;
+    },
+
+    async makeAuthenticatedRequest(companyIdInput, request) {
+      const companyId = parseCompanyId(companyIdInput);
+      for (let attempt = 0; ; attempt++) {
+        const current = await getToken(companyId);
+        try {
+          return await request(bind(current.token, current.accountKey));
+        } catch (error) {
+          if (error instanceof UpstreamRateLimitedError) {
+            metrics.count('Upstream429');
+            await limiter.block(
+              rateLimitKey(current.accountKey),
+              error.retryAfterMs ?? config.rateLimit.windowMs,
+            );
+            await store
+              .recordEvent(companyId, 'upstream_rate_limited', 'ticket call answered 429')
+              .catch(() => undefined);
+            throw error;
+          }
+          if (!(error instanceof TokenRejectedError)) throw error;
+          metrics.count(error.status === 401 ? 'Upstream401' : 'Upstream403');
+          const tokenAgeMs = now() - current.checkedAt + current.issuedAgoMs;
+          // A 403 on a token minted moments ago is a permission problem; a new login would not help.
+          const freshToken = tokenAgeMs < forbiddenGraceMs;
+          if (attempt > 0 || (error.status === 403 && freshToken)) throw error;
+          l1.delete(companyId, current.version);
+          const invalidated = await store.invalidate(
+            companyId,
+            current.version,
+            `Bluestakes answered ${error.status}`,
+          );
+          if (invalidated) metrics.count('TokenInvalidated');
+          log.info('Bluestakes rejected a token; refreshing once', {
+            companyId,
+            status: error.status,
+            version: current.version,
+            invalidatedByThisCall: invalidated,
+          });
+        }
+      }
+    },
+
+    async storeToken(companyIdInput, token, ttlSeconds) {
+      const companyId = parseCompanyId(companyIdInput);
+      if (typeof token !== 'string' || token.trim() === '') {
+        throw new TokenServiceError('INVALID_INPUT', 'token must be a non-empty string');
+      }
+      const row = await requireCompany(companyId);
+      const lifetime = ttlSeconds ?? row.ttlOverrideSeconds ?? config.tokens.ttlSeconds;
+      if (!Number.isFinite(lifetime) || lifetime <= 0) {
+        throw new TokenServiceError('INVALID_INPUT', 'ttlSeconds must be a positive number');
+      }
+      const write = await encryptedWrite(companyId, token, null, lifetime, 0, 'token_stored');
+      const written = await store.storeToken(companyId, write);
+      l1.delete(companyId);
+      return written !== undefined;
+    },
+
+    async isTokenValid(companyIdInput) {
+      const row = await store.read(parseCompanyId(companyIdInput));
+      return row !== undefined && row.encryptedToken !== null && (row.expiresInMs ?? 0) > 0;
+    },
+
+    async clearToken(companyIdInput) {
+      const companyId = parseCompanyId(companyIdInput);
+      l1.delete(companyId);
+      const cleared = await store.clear(companyId, 'cleared on request');
+      log.info('Token cleared', { companyId, companyFound: cleared });
+      return cleared;
+    },
+
+    async cleanupExpiredTokens() {
+      const result = await store.cleanup({
+        graceSeconds: config.tokens.cleanupGraceSeconds,
+        auditRetentionDays,
+        rateLimitIdleSeconds: Math.max(3_600, (config.rateLimit.windowMs / 1000) * 10),
+      });
+      log.info('Cleanup finished', { ...result });
+      return result;
+    },
+
+    async getTokenStats() {
+      return store.stats({ expiringSoonSeconds: config.tokens.refreshBeforeSeconds });
+    },
+
+    async getTokenStatus(companyIdInput) {
+      const companyId = parseCompanyId(companyIdInput);
+      const row = await requireCompany(companyId);
+      const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000));
+      const hasToken = row.encryptedToken !== null;
+      const leaseHeld = (row.leaseRemainingMs ?? 0) > 0;
+      const holdActive = (row.holdRemainingMs ?? 0) > 0;
+      return {
+        company_id: companyId,
+        has_valid_token: hasToken && (row.expiresInMs ?? 0) > 0,
+        has_token: hasToken,
+        expires_at: hasToken ? (row.expiresAt?.toISOString() ?? null) : null,
+        expires_in: hasToken ? seconds(row.expiresInMs) : null,
+        refresh_at: hasToken ? (row.refreshAt?.toISOString() ?? null) : null,
+        refresh_in: hasToken ? seconds(row.refreshInMs) : null,
+        version: row.version,
+        token_fingerprint: hasToken ? row.fingerprint : null,
+        lease: {
+          held: leaseHeld,
+          owner: leaseHeld ? row.leaseOwner : null,
+          expires_in: leaseHeld ? seconds(row.leaseRemainingMs) : null,
+        },
+        hold: {
+          active: holdActive,
+          reason: holdActive ? row.holdReason : null,
+          expires_in: holdActive ? seconds(row.holdRemainingMs) : null,
+        },
+        login_failures: row.failureCount,
+        credentials_version: row.credentialsVersion,
+        last_used_at: row.lastUsedAt?.toISOString() ?? null,
+      };
+    },
+
+    async storeCredentials(companyIdInput, input, { verify = true } = {}) {
+      const companyId = parseCompanyId(companyIdInput);
+      const credentials = validateCredentials(input);
+      await requireCompany(companyId);
+      const login = verify ? await directLogin(credentials) : undefined;
+      await credentialsStore.write(companyId, credentials);
+      const accountKey = bluestakesAccountKey(credentials.username);
+      await store.markCredentialsChanged(companyId, accountKey);
+      credentialsCache.delete(companyId);
+      l1.delete(companyId);
+      let tokenCached = false;
+      if (login !== undefined) {
+        const lifetime = lifetimeSeconds(login, now(), null);
+        const write = await encryptedWrite(
+          companyId,
+          login.token,
+          accountKey,
+          lifetime,
+          0,
+          'credentials_stored',
+        );
+        tokenCached = (await store.storeToken(companyId, write)) !== undefined;
+      }
+      log.info('Credentials stored', { companyId, verified: verify, tokenCached });
+      return {
+        company_id: companyId,
+        username: credentials.username,
+        credentials_tested: verify,
+        credentials_valid: verify ? true : null,
+        credentials_stored: true,
+        token_cached: tokenCached,
+      };
+    },
+
+    async testCredentials(input) {
+      const credentials = validateCredentials(input);
+      try {
+        const login = await directLogin(credentials);
+        return {
+          username: credentials.username,
+          credentials_valid: true,
+          token_expires_at: login.expiresAt?.toISOString() ?? null,
+        };
+      } catch (error) {
+        if (error instanceof CredentialsRejectedError) {
+          return { username: credentials.username, credentials_valid: false, token_expires_at: null };
+        }
+        throw error;
+      }
+    },
+  };
+}
