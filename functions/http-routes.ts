@@ -1,0 +1,48 @@
+/**
+ * The one route table of the HTTP API. The CDK stack, the local gateway and the OpenAPI tests all
+ * read it, so a route cannot exist in one and be missing from another.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+export interface HttpRoute {
+  readonly method: HttpMethod;
+  /** API Gateway resource path; `{name}` is a path parameter. */
+  readonly path: string;
+  /** The folder under `functions/` whose `handler.ts` serves the route. */
+  readonly handler: string;
+  readonly summary: string;
+}
+
+export const HTTP_ROUTES: readonly HttpRoute[] = [
+  { method: 'GET', path: '/tokens/stats', handler: 'get-token-stats', summary: 'Token cache statistics' },
+  {
+    method: 'POST',
+    path: '/tokens/cleanup',
+    handler: 'cleanup-tokens',
+    summary: 'Remove expired tokens now',
+  },
+  {
+    method: 'DELETE',
+    path: '/tokens/{company_id}',
+    handler: 'clear-token',
+    summary: "Clear a company's token",
+  },
+  {
+    method: 'GET',
+    path: '/tokens/{company_id}/status',
+    handler: 'get-token-status',
+    summary: "A company's token status (never the token)",
+  },
+  {
+    method: 'POST',
+    path: '/tokens/credentials/{company_id}',
+    handler: 'store-credentials',
+    summary: "Verify and store a company's Bluestakes credentials",
+  },
+  {
+    method: 'POST',
+    path: '/tokens/credentials/test',
+    handler: 'test-credentials',
+    summary: 'Verify Bluestakes credentials without storing them',
+  },
+];
