@@ -207,6 +207,19 @@ describe('token lifecycle', () => {
     await expect(manager.getTokenStatus('424242')).rejects.toMatchObject({ code: 'COMPANY_NOT_FOUND' });
   });
 
+  it('rides out an auto-paused database resuming in the middle of a refresh', async () => {
+    const company = harness.companies[3]!;
+    const manager = harness.createManager();
+    await manager.clearToken(company.id);
+    harness.dataApi.emulator.injectFaults({ kind: 'resuming', count: 3 });
+
+    const token = await manager.getOrRefreshToken(company.id);
+    seenTokens.add(token);
+
+    expect(token).toMatch(/^eyJ/);
+    expect(harness.dataApi.emulator.stats.faultsInjected).toBeGreaterThanOrEqual(3);
+  });
+
   it('stores a token given by the caller and serves it', async () => {
     const company = harness.companies[5]!;
     const manager = harness.createManager();
