@@ -36,6 +36,7 @@ import {
   ConfigurationError,
   CredentialsNotFoundError,
   CredentialsRejectedError,
+  InvalidInputError,
   LoginHeldError,
   TokenDecryptionError,
   TokenRejectedError,
@@ -582,12 +583,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     async storeToken(companyIdInput, token, ttlSeconds) {
       const companyId = parseCompanyId(companyIdInput);
       if (typeof token !== 'string' || token.trim() === '') {
-        throw new TokenServiceError('INVALID_INPUT', 'token must be a non-empty string');
+        throw new InvalidInputError('token', 'token must be a non-empty string');
       }
       const row = await requireCompany(companyId);
       const lifetime = ttlSeconds ?? row.ttlOverrideSeconds ?? config.tokens.ttlSeconds;
       if (!Number.isFinite(lifetime) || lifetime <= 0) {
-        throw new TokenServiceError('INVALID_INPUT', 'ttlSeconds must be a positive number');
+        throw new InvalidInputError('ttlSeconds', 'ttlSeconds must be a positive number');
       }
       const write = await encryptedWrite(companyId, token, null, lifetime, 0, 'token_stored');
       const written = await store.storeToken(companyId, write);
@@ -614,7 +615,6 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         auditRetentionDays,
         rateLimitIdleSeconds: Math.max(3_600, (config.rateLimit.windowMs / 1000) * 10),
       });
-      log.info('Cleanup finished', { ...result });
       return result;
     },
 

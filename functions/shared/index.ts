@@ -1,0 +1,24 @@
+export {
+  type StoreCredentialsBody,
+  storeCredentialsBodySchema,
+  type TestCredentialsBody,
+  testCredentialsBodySchema,
+} from './credentials-body';
+export { errorResponse, INTERNAL_ERROR_MESSAGE, type MappedError, mapError } from './error-mapping';
+export {
+  type HttpHandler,
+  type HttpHandlerOptions,
+  type HttpLambdaHandler,
+  httpHandler,
+} from './http-handler';
+export { HttpRequestError, type HttpRequestErrorCode } from './http-request-error';
+export { type ErrorBody, jsonResponse, RESPONSE_HEADERS } from './http-response';
+export {
+  bodyByteLength,
+  headerValue,
+  MAX_JSON_BODY_BYTES,
+  parseJsonBody,
+  pathCompanyId,
+  requestIdOf,
+} from './request-parsing';
+export { scheduledHandler } from './scheduled-handler';

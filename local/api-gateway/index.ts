@@ -1,0 +1,8 @@
+export type { AccessLogEntry } from './gateway-server';
+export { loadFunctionHandler, type ProxyHandler } from './handler-loader';
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  type LocalApiGateway,
+  type LocalApiGatewayOptions,
+  startLocalApiGateway,
+} from './local-api-gateway';

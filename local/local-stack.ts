@@ -1,0 +1,255 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import {
+  CreateSecretCommand,
+  ResourceExistsException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import {
+  applyMigrations,
+  createDataApiExecutor,
+  credentialsSecretName,
+  generateTokenKeyringSecret,
+  loadMigrationsFromDirectory,
+} from '@bluestakes/token-manager';
+import { HTTP_ROUTES } from '../functions/http-routes';
+import { startLocalApiGateway } from './api-gateway';
+import { type BluestakesSimulator, DEMO_ACCOUNTS, startBluestakesSimulator } from './bluestakes-simulator';
+import { createPgliteBackend, createPostgresBackend, startDataApiEmulator } from './data-api-emulator';
+import { startSecretsManagerStandIn } from './secrets-manager';
+
+export interface LocalStackOptions {
+  /** Where PGlite, the secrets and the API key persist. @default `.local` */
+  readonly dataDir?: string;
+  /** Keep nothing on disk (tests). @default false */
+  readonly inMemory?: boolean;
+  /** Use this PostgreSQL instead of the embedded PGlite. */
+  readonly databaseUrl?: string;
+  /** Use this Bluestakes API instead of starting the simulator. */
+  readonly bluestakesBaseUrl?: string;
+  readonly host?: string;
+  /** Fixed ports so the printed variables stay valid across restarts; 0 picks free ones. */
+  readonly ports?: {
+    readonly api?: number;
+    readonly dataApi?: number;
+    readonly secrets?: number;
+    readonly bluestakes?: number;
+  };
+  /** @default a random key, persisted in the data folder */
+  readonly apiKey?: string;
+  /** How often the scheduled cleanup runs, as EventBridge does in AWS. @default 30 min */
+  readonly cleanupIntervalMs?: number;
+}
+
+export interface DemoCompany {
+  readonly id: string;
+  readonly name: string;
+  readonly username: string;
+}
+
+export interface LocalStack {
+  /** The variables any other process can export to use the layer against this stack. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly apiUrl: string;
+  readonly apiKey: string;
+  readonly bluestakesUrl: string;
+  readonly simulator: BluestakesSimulator | undefined;
+  readonly companies: readonly DemoCompany[];
+  close(): Promise<void>;
+}
+
+const REGION = 'us-east-1';
+const KEY_SECRET_ID = 'bluestakes-token-service/token-encryption-key';
+const CREDENTIALS_PREFIX = 'bluestakes-token-service';
+const DATABASE_NAME = 'bluestakes';
+const SQL_DIR = resolve(import.meta.dirname, '../sql');
+
+const DEMO_COMPANIES: readonly (DemoCompany & { readonly password: string })[] = DEMO_ACCOUNTS.map(
+  (account, index) => ({
+    id: String(index + 1),
+    name: account.username.replace(/-/g, ' ').replace(/\b\w/g, (letter) => letter.toUpperCase()),
+    username: account.username,
+    password: account.password,
+  }),
+);
+
+async function persistentApiKey(dataDir: string | undefined): Promise<string> {
+  if (dataDir === undefined) return randomBytes(20).toString('hex');
+  const file = join(dataDir, 'api-key');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const key = randomBytes(20).toString('hex');
+    await writeFile(file, `${key}\n`, { mode: 0o600 });
+    return key;
+  }
+}
+
+async function createSecretIfAbsent(
+  client: SecretsManagerClient,
+  name: string,
+  value: string,
+): Promise<void> {
+  try {
+    await client.send(new CreateSecretCommand({ Name: name, SecretString: value }));
+  } catch (error) {
+    if (!(error instanceof ResourceExistsException)) throw error;
+  }
+}
+
+/**
+ * Starts the whole service on this machine: the Data API emulator (PGlite or PostgreSQL), the Secrets
+ * Manager stand-in, the Bluestakes simulator and the local API gateway in front of the real handlers.
+ * The production code runs unchanged: it finds the stand-ins through the standard AWS endpoint variables.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const host = options.host ?? '127.0.0.1';
+  const ports = options.ports ?? {};
+  const dataDir = options.inMemory ? undefined : resolve(options.dataDir ?? '.local');
+  if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+
+  try {
+    const backend = options.databaseUrl
+      ? await createPostgresBackend({ connectionString: options.databaseUrl })
+      : await createPgliteBackend(dataDir === undefined ? {} : { dataDir: join(dataDir, 'pglite') });
+    const emulator = await startDataApiEmulator({
+      backend,
+      host,
+      port: ports.dataApi ?? 0,
+      database: DATABASE_NAME,
+    });
+    closers.push(() => emulator.close());
+
+    const secrets = await startSecretsManagerStandIn({
+      host,
+      port: ports.secrets ?? 0,
+      region: REGION,
+      ...(dataDir === undefined ? {} : { dataFile: join(dataDir, 'secrets.json') }),
+    });
+    closers.push(() => secrets.close());
+
+    let simulator: BluestakesSimulator | undefined;
+    if (options.bluestakesBaseUrl === undefined) {
+      simulator = await startBluestakesSimulator({
+        host,
+        port: ports.bluestakes ?? 0,
+        accounts: [...DEMO_ACCOUNTS],
+      });
+      closers.push(() => simulator!.close());
+    }
+    const bluestakesUrl = options.bluestakesBaseUrl ?? simulator!.url;
+
+    const env: Record<string, string> = {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_RDS_DATA: emulator.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+      DATABASE_RESOURCE_ARN: emulator.resourceArn,
+      DATABASE_SECRET_ARN: emulator.secretArn,
+      DATABASE_NAME: emulator.database,
+      TOKEN_ENCRYPTION_KEY_SECRET_ID: KEY_SECRET_ID,
+      CREDENTIALS_SECRET_PREFIX: CREDENTIALS_PREFIX,
+      BLUESTAKES_BASE_URL: bluestakesUrl,
+    };
+    // The handlers build their clients from the environment, exactly as in Lambda.
+    Object.assign(process.env, env);
+
+    const executor = createDataApiExecutor({
+      resourceArn: emulator.resourceArn,
+      secretArn: emulator.secretArn,
+      database: emulator.database,
+      client: new RDSDataClient({ maxAttempts: 1 }),
+    });
+    await applyMigrations(executor, await loadMigrationsFromDirectory(SQL_DIR));
+
+    const secretsClient = new SecretsManagerClient({});
+    await createSecretIfAbsent(secretsClient, KEY_SECRET_ID, generateTokenKeyringSecret('local1'));
+    if (simulator !== undefined) {
+      for (const company of DEMO_COMPANIES) {
+        await executor.execute(
+          'INSERT INTO companies (id, name) VALUES (CAST(:id AS bigint), :name) ON CONFLICT (id) DO NOTHING',
+          { id: company.id, name: company.name },
+        );
+        await createSecretIfAbsent(
+          secretsClient,
+          credentialsSecretName(CREDENTIALS_PREFIX, company.id),
+          JSON.stringify({ username: company.username, password: company.password }),
+        );
+      }
+      // Identity columns do not advance on explicit ids; keep new companies from colliding with the demo ones.
+      await executor.execute(
+        "SELECT setval(pg_get_serial_sequence('companies', 'id'), GREATEST((SELECT max(id) FROM companies), 1))",
+      );
+    }
+
+    const apiKey = options.apiKey ?? (await persistentApiKey(dataDir));
+    const gateway = await startLocalApiGateway({ host, port: ports.api ?? 0, apiKey, routes: HTTP_ROUTES });
+    closers.push(() => gateway.close());
+
+    const { handler: scheduledCleanup } = await import('../functions/run-scheduled-cleanup/handler');
+    const timer = setInterval(
+      () => {
+        void Promise.resolve(
+          scheduledCleanup(scheduledEvent(), lambdaContext('run-scheduled-cleanup')),
+        ).catch(() => undefined /* the handler logs its own failures */);
+      },
+      options.cleanupIntervalMs ?? 30 * 60_000,
+    );
+    timer.unref();
+    closers.push(async () => clearInterval(timer));
+
+    return {
+      env,
+      apiUrl: gateway.url,
+      apiKey,
+      bluestakesUrl,
+      simulator,
+      companies:
+        simulator === undefined
+          ? []
+          : DEMO_COMPANIES.map(({ id, name, username }) => ({ id, name, username })),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function scheduledEvent() {
+  return {
+    version: '0',
+    id: randomBytes(16).toString('hex'),
+    'detail-type': 'Scheduled Event' as const,
+    source: 'aws.events' as const,
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: REGION,
+    resources: ['arn:aws:events:us-east-1:000000000000:rule/local-cleanup'],
+    detail: {},
+  };
+}
+
+function lambdaContext(functionName: string) {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${REGION}:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: randomBytes(16).toString('hex'),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
