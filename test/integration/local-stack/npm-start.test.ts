@@ -1,0 +1,126 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const run = promisify(execFile);
+
+/** Starts `npm start`'s entry as a user would and waits for its export block. */
+async function startStack(
+  dataDir: string,
+): Promise<{ child: ChildProcess; output: () => string; readyMs: number }> {
+  const startedAt = Date.now();
+  const child = spawn(TSX, ['local/start.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      LOCAL_DATA_DIR: dataDir,
+      LOCAL_API_PORT: '0',
+      LOCAL_DATA_API_PORT: '0',
+      LOCAL_SECRETS_PORT: '0',
+      LOCAL_BLUESTAKES_PORT: '0',
+      DATABASE_URL: '',
+      BLUESTAKES_BASE_URL: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+  });
+  await new Promise<void>((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no export block within 20 s:\n${text}`)), 20_000);
+    const check = () => {
+      if (text.includes('Ctrl-C stops it')) {
+        clearTimeout(timer);
+        resolveReady();
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => reject(new Error(`npm start exited early (${code}):\n${text}`)));
+  });
+  return { child, output: () => text, readyMs: Date.now() - startedAt };
+}
+
+function exportedVariables(text: string): Record<string, string> {
+  return Object.fromEntries(
+    [...text.matchAll(/^export ([A-Z0-9_]+)=(.*)$/gm)].map((match) => [match[1]!, match[2]!.trim()]),
+  );
+}
+
+describe('npm start', () => {
+  let dataDir: string;
+  let stack: Awaited<ReturnType<typeof startStack>>;
+  let firstFingerprint: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'bts-local-'));
+    stack = await startStack(dataDir);
+  }, 30_000);
+
+  afterAll(async () => {
+    stack?.child.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints an export block within 20 s that lets another process use SQL, secrets and the layer', async () => {
+    const variables = exportedVariables(stack.output());
+    expect(Object.keys(variables)).toEqual(
+      expect.arrayContaining([
+        'AWS_ENDPOINT_URL_RDS_DATA',
+        'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+        'AWS_REGION',
+        'AWS_ACCESS_KEY_ID',
+        'AWS_SECRET_ACCESS_KEY',
+        'DATABASE_RESOURCE_ARN',
+        'DATABASE_SECRET_ARN',
+        'DATABASE_NAME',
+      ]),
+    );
+
+    const { stdout } = await run(TSX, ['local/examples/use-local-stack.ts', '2'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ...variables,
+        POWERTOOLS_METRICS_DISABLED: 'true',
+      },
+      timeout: 30_000,
+    });
+    const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
+
+    expect(result).toMatchObject({ companies: 4, secretRoundTrip: true, hasValidToken: true });
+    expect(result.tokenFingerprint).toBe(result.statusFingerprint);
+    firstFingerprint = result.tokenFingerprint;
+  }, 60_000);
+
+  it('stops cleanly on Ctrl-C and keeps its data for the next start', async () => {
+    const exited = new Promise<number | null>((resolveExit) => stack.child.once('exit', resolveExit));
+    stack.child.kill('SIGINT');
+    expect(await exited).toBe(0);
+
+    stack = await startStack(dataDir);
+    const variables = exportedVariables(stack.output());
+    const { stdout } = await run(TSX, ['local/examples/use-local-stack.ts', '2'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ...variables,
+        POWERTOOLS_METRICS_DISABLED: 'true',
+      },
+      timeout: 30_000,
+    });
+    const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    // The token cached before the restart is still there: no new login was needed to answer.
+    expect(result).toMatchObject({ companies: 4, hasValidToken: true, tokenFingerprint: firstFingerprint });
+  }, 60_000);
+});
