@@ -10,6 +10,9 @@ export default defineConfig({
     restoreMocks: true,
     env: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // Handler tests assert that metrics are flushed; a developer's shell must not change that.
+      POWERTOOLS_METRICS_DISABLED: 'false',
+      POWERTOOLS_DEV: 'false',
     },
   },
 });
