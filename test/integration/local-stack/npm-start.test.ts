@@ -49,6 +49,24 @@ async function startStack(
   return { child, output: () => text, readyMs: Date.now() - startedAt };
 }
 
+/** Runs the example consumer with nothing but the exported variables, as a separate process would. */
+async function runExample(
+  variables: Record<string, string>,
+  companyId: string,
+): Promise<Record<string, unknown>> {
+  const { stdout } = await run(TSX, ['local/examples/use-local-stack.ts', companyId], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...variables,
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    },
+    timeout: 30_000,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!);
+}
+
 function exportedVariables(text: string): Record<string, string> {
   return Object.fromEntries(
     [...text.matchAll(/^export ([A-Z0-9_]+)=(.*)$/gm)].map((match) => [match[1]!, match[2]!.trim()]),
@@ -85,21 +103,11 @@ describe('npm start', () => {
       ]),
     );
 
-    const { stdout } = await run(TSX, ['local/examples/use-local-stack.ts', '2'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        ...variables,
-        POWERTOOLS_METRICS_DISABLED: 'true',
-      },
-      timeout: 30_000,
-    });
-    const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    const result = await runExample(variables, '2');
 
     expect(result).toMatchObject({ companies: 4, secretRoundTrip: true, hasValidToken: true });
     expect(result.tokenFingerprint).toBe(result.statusFingerprint);
-    firstFingerprint = result.tokenFingerprint;
+    firstFingerprint = String(result.tokenFingerprint);
   }, 60_000);
 
   it('stops cleanly on Ctrl-C and keeps its data for the next start', async () => {
@@ -109,17 +117,7 @@ describe('npm start', () => {
 
     stack = await startStack(dataDir);
     const variables = exportedVariables(stack.output());
-    const { stdout } = await run(TSX, ['local/examples/use-local-stack.ts', '2'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        ...variables,
-        POWERTOOLS_METRICS_DISABLED: 'true',
-      },
-      timeout: 30_000,
-    });
-    const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    const result = await runExample(variables, '2');
     // The token cached before the restart is still there: no new login was needed to answer.
     expect(result).toMatchObject({ companies: 4, hasValidToken: true, tokenFingerprint: firstFingerprint });
   }, 60_000);

@@ -177,46 +177,40 @@ WITH updated AS (
 )
 SELECT count(*) AS invalidated FROM updated`;
 
-const CLEAR_SQL = `
-WITH updated AS (
-  UPDATE companies
-  SET bluestakes_token = NULL,
-      bluestakes_token_expires_at = NULL,
-      bluestakes_token_refresh_at = NULL,
-      bluestakes_token_fingerprint = NULL,
-      token_lease_owner = NULL,
-      token_lease_until = NULL,
-      token_lease_fence = token_lease_fence + 1
-  WHERE id = ${ID}
-  RETURNING id, bluestakes_token_version AS version
-), audit AS (
-  INSERT INTO token_auth_events (company_id, event, token_version, detail)
-  SELECT id, 'token_cleared', version, :detail FROM updated
-)
-SELECT count(*) AS cleared FROM updated`;
-
-const CREDENTIALS_CHANGED_SQL = `
-WITH updated AS (
-  UPDATE companies
-  SET credentials_version = credentials_version + 1,
-      bluestakes_account_key = :accountKey,
-      login_failure_count = 0,
-      login_hold_until = NULL,
-      login_hold_reason = NULL,
+/** Drops the token and takes over any lease, so a refresh in flight cannot write back an older token. */
+const DROP_TOKEN_COLUMNS = `
       bluestakes_token = NULL,
       bluestakes_token_expires_at = NULL,
       bluestakes_token_refresh_at = NULL,
       bluestakes_token_fingerprint = NULL,
       token_lease_owner = NULL,
       token_lease_until = NULL,
-      token_lease_fence = token_lease_fence + 1
+      token_lease_fence = token_lease_fence + 1`;
+
+/** One audited update of a single company row: `event` and `detail` land in the audit table. */
+const auditedUpdate = (set: string, event: string, detail: string, resultColumn: string) => `
+WITH updated AS (
+  UPDATE companies SET ${set}
   WHERE id = ${ID}
   RETURNING id, bluestakes_token_version AS version
 ), audit AS (
   INSERT INTO token_auth_events (company_id, event, token_version, detail)
-  SELECT id, 'credentials_changed', version, 'credentials replaced; old token cleared' FROM updated
+  SELECT id, '${event}', version, ${detail} FROM updated
 )
-SELECT count(*) AS updated FROM updated`;
+SELECT count(*) AS ${resultColumn} FROM updated`;
+
+const CLEAR_SQL = auditedUpdate(DROP_TOKEN_COLUMNS, 'token_cleared', ':detail', 'cleared');
+
+const CREDENTIALS_CHANGED_SQL = auditedUpdate(
+  `credentials_version = credentials_version + 1,
+      bluestakes_account_key = :accountKey,
+      login_failure_count = 0,
+      login_hold_until = NULL,
+      login_hold_reason = NULL,${DROP_TOKEN_COLUMNS}`,
+  'credentials_changed',
+  "'credentials replaced; old token cleared'",
+  'updated',
+);
 
 const EVENT_SQL = `
 INSERT INTO token_auth_events (company_id, event, token_version, detail)
