@@ -45,4 +45,22 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     handler: 'test-credentials',
     summary: 'Verify Bluestakes credentials without storing them',
   },
+  {
+    method: 'POST',
+    path: '/tickets/sync',
+    handler: 'sync-tickets',
+    summary: "Sync one company's tickets now, or enqueue a sync per company",
+  },
+  {
+    method: 'GET',
+    path: '/tickets/{ticket}/location',
+    handler: 'get-ticket-location',
+    summary: "A ticket's location text and work area",
+  },
+  {
+    method: 'GET',
+    path: '/tickets/updatable',
+    handler: 'list-updatable-tickets',
+    summary: "A company's tickets that may be updated now",
+  },
 ];

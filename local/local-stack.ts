@@ -14,7 +14,9 @@ import {
   generateTokenKeyringSecret,
   loadMigrationsFromDirectory,
 } from '@bluestakes/token-manager';
+import type { SQSEvent } from 'aws-lambda';
 import { HTTP_ROUTES } from '../functions/http-routes';
+import { createInMemorySyncQueue, setDefaultSyncQueue } from '../functions/tickets';
 import { startLocalApiGateway } from './api-gateway';
 import { type BluestakesSimulator, DEMO_ACCOUNTS, startBluestakesSimulator } from './bluestakes-simulator';
 import { createPgliteBackend, createPostgresBackend, startDataApiEmulator } from './data-api-emulator';
@@ -183,6 +185,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           JSON.stringify({ username: company.username, password: company.password }),
         );
       }
+      // The demo credentials are seeded straight into the secrets stand-in; mark them stored, as
+      // POST /tokens/credentials would, so the ticket sync fan-out (credentials_version > 0) covers them.
+      await executor.execute(
+        'UPDATE companies SET credentials_version = 1 WHERE credentials_version = 0 AND id <= CAST(:last AS bigint)',
+        { last: String(DEMO_COMPANIES.length) },
+      );
       // Identity columns do not advance on explicit ids; keep new companies from colliding with the demo ones.
       await executor.execute(
         "SELECT setval(pg_get_serial_sequence('companies', 'id'), GREATEST((SELECT max(id) FROM companies), 1))",
@@ -192,6 +200,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const apiKey = options.apiKey ?? (await persistentApiKey(dataDir));
     const gateway = await startLocalApiGateway({ host, port: ports.api ?? 0, apiKey, routes: HTTP_ROUTES });
     closers.push(() => gateway.close());
+
+    // SQS stand-in: POST /tickets/sync enqueues here, and the real worker handler syncs each message
+    // in the background, with redelivery and a dead-letter list as the SQS queue and its DLQ would.
+    const { handler: processTicketSync } = await import('../functions/process-ticket-sync/handler');
+    const syncQueue = createInMemorySyncQueue({
+      worker: async (body) => {
+        const context = lambdaContext('process-ticket-sync', TICKET_SYNC_TIMEOUT_MS);
+        const { batchItemFailures } = await processTicketSync(sqsEvent(body), context);
+        if (batchItemFailures.length > 0) throw new Error('The ticket sync worker reported a failure');
+      },
+      retryDelayMs: 60_000,
+    });
+    setDefaultSyncQueue(syncQueue);
+    closers.push(async () => {
+      setDefaultSyncQueue(undefined);
+      // A sync held back by the upstream rate limit can run for minutes; shutting down must not wait for it.
+      await syncQueue.close({ waitMs: 1000 });
+    });
 
     const { handler: scheduledCleanup } = await import('../functions/run-scheduled-cleanup/handler');
     const timer = setInterval(
@@ -237,7 +263,34 @@ function scheduledEvent() {
   };
 }
 
-function lambdaContext(functionName: string) {
+/** The worker's Lambda timeout in AWS: a sync at the upstream's rate limit takes minutes. */
+const TICKET_SYNC_TIMEOUT_MS = 15 * 60_000;
+
+function sqsEvent(body: string): SQSEvent {
+  const now = String(Date.now());
+  return {
+    Records: [
+      {
+        messageId: randomBytes(16).toString('hex'),
+        receiptHandle: 'local',
+        body,
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: now,
+          SenderId: 'local',
+          ApproximateFirstReceiveTimestamp: now,
+        },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: `arn:aws:sqs:${REGION}:000000000000:local-ticket-sync`,
+        awsRegion: REGION,
+      },
+    ],
+  };
+}
+
+function lambdaContext(functionName: string, remainingMs = 30_000) {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -247,7 +300,7 @@ function lambdaContext(functionName: string) {
     awsRequestId: randomBytes(16).toString('hex'),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => 30_000,
+    getRemainingTimeInMillis: () => remainingMs,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

@@ -16,6 +16,7 @@ import {
   UpstreamUnavailableError,
 } from '@bluestakes/token-manager';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { DependencyUnavailableError } from './dependency-unavailable-error';
 import { HttpRequestError } from './http-request-error';
 import { type ErrorBody, jsonResponse } from './http-response';
 
@@ -120,6 +121,12 @@ const RULES: readonly Rule[] = [
     code: error.code,
     message: 'The credentials store is temporarily unavailable; retry shortly',
     retryAfterSeconds: retryAfter(error, 5),
+  })),
+  rule(DependencyUnavailableError, (error) => ({
+    statusCode: 503,
+    code: error.code,
+    message: 'A service this request depends on is temporarily unavailable; retry shortly',
+    retryAfterSeconds: error.retryAfterSeconds,
   })),
   rule(TokenRejectedError, (error) => ({
     statusCode: 502,

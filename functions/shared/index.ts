@@ -4,6 +4,7 @@ export {
   type TestCredentialsBody,
   testCredentialsBodySchema,
 } from './credentials-body';
+export { type DependencyUnavailableCode, DependencyUnavailableError } from './dependency-unavailable-error';
 export { errorResponse, INTERNAL_ERROR_MESSAGE, type MappedError, mapError } from './error-mapping';
 export {
   type HttpHandler,

@@ -23,7 +23,7 @@ import {
 } from '@bluestakes/token-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/get-token-stats/handler';
-import { INTERNAL_ERROR_MESSAGE, mapError } from '../../../functions/shared';
+import { DependencyUnavailableError, INTERNAL_ERROR_MESSAGE, mapError } from '../../../functions/shared';
 import { restApiEvent } from '../../support/api-gateway-events';
 import { createFakeTokenManager } from './support/fake-token-manager';
 import { captureOutput, expectDocumented, expectStandardHeaders, invoke } from './support/http-test-kit';
@@ -109,6 +109,14 @@ const CASES: readonly Case[] = [
     status: 503,
     code: 'SECRETS_UNAVAILABLE',
     retryAfter: '7',
+  },
+  {
+    error: new DependencyUnavailableError('QUEUE_UNAVAILABLE', 'The ticket sync queue refused 3 messages', {
+      retryAfterSeconds: 12,
+    }),
+    status: 503,
+    code: 'QUEUE_UNAVAILABLE',
+    retryAfter: '12',
   },
   { error: new TokenRejectedError(403), status: 502, code: 'TOKEN_REJECTED' },
   {

@@ -1,0 +1,41 @@
+/** CloudFormation custom resource (CDK Provider framework): handler -> library migrations / keyring bootstrap. */
+import { join } from 'node:path';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  applyMigrations,
+  createDataApiExecutor,
+  loadMigrationsFromDirectory,
+  logger,
+  type Migration,
+  powertoolsLogSink,
+  readTokenManagerConfig,
+} from '@bluestakes/token-manager';
+import { createMigrationHandler, initializeTokenKeyring } from './migrate-database';
+
+const config = readTokenManagerConfig(process.env);
+
+// CDK copies `sql/*.sql` next to the CommonJS bundle (lib/constructs/migrations.ts, sqlCopyCommands).
+const MIGRATIONS_DIRECTORY = join(__dirname, 'sql');
+
+const executor = createDataApiExecutor({
+  resourceArn: config.database.resourceArn,
+  secretArn: config.database.secretArn,
+  database: config.database.database,
+  retryBudgetMs: config.database.resumeRetryBudgetMs,
+  onRetry: (retry) => logger.warn('Data API call retried', { ...retry }),
+});
+const secretsClient = new SecretsManagerClient({});
+
+/** The migrations shipped in this bundle, in file-name order. */
+export function loadBundledMigrations(): Promise<Migration[]> {
+  return loadMigrationsFromDirectory(MIGRATIONS_DIRECTORY);
+}
+
+export const handler = createMigrationHandler({
+  applyMigrations: async () =>
+    applyMigrations(executor, await loadBundledMigrations(), {
+      onApplied: (name) => logger.info('Migration applied', { name }),
+    }),
+  initializeKeyring: () => initializeTokenKeyring(secretsClient, config.encryptionKeySecretId),
+  log: powertoolsLogSink,
+});

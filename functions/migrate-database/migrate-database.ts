@@ -1,0 +1,157 @@
+/** CloudFormation custom resource logic: event -> library migrations or keyring bootstrap -> result. */
+import {
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import {
+  DatabaseUnavailableError,
+  generateTokenKeyringSecret,
+  type LogSink,
+  type MigrationReport,
+  parseTokenKeyring,
+  SecretsUnavailableError,
+} from '@bluestakes/token-manager';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+
+export const SCHEMA_PHYSICAL_ID = 'bluestakes-token-service-schema';
+export const KEYRING_PHYSICAL_ID = 'bluestakes-token-service-keyring';
+
+/** What the stack writes into the key secret at creation (see `KEYRING_PLACEHOLDER` in lib/constructs/secrets.ts). */
+const PLACEHOLDER_FIELD = 'keyringStatus';
+const PLACEHOLDER_VALUE = 'uninitialized';
+
+export type KeyringInitialization = 'created' | 'present';
+
+/** The result the CDK Provider framework hands back to CloudFormation. */
+export interface CustomResourceResult {
+  readonly PhysicalResourceId: string;
+  readonly Data?: Readonly<Record<string, string>>;
+}
+
+/** True only for the marker the stack generates: a real keyring, even a malformed one, is never replaced. */
+export function isKeyringPlaceholder(secretString: string): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(secretString);
+  } catch {
+    return false;
+  }
+  return (
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    (parsed as Record<string, unknown>)[PLACEHOLDER_FIELD] === PLACEHOLDER_VALUE &&
+    !('keys' in parsed)
+  );
+}
+
+/**
+ * Writes a fresh keyring over the deploy-time placeholder; leaves an existing keyring alone after
+ * checking it parses, so a hand-edited, broken keyring fails the deployment instead of every request.
+ *
+ * @throws ConfigurationError when the secret holds something that is neither the placeholder nor a keyring
+ */
+export async function initializeTokenKeyring(
+  client: SecretsManagerClient,
+  secretId: string,
+  generate: () => string = () => generateTokenKeyringSecret(),
+): Promise<KeyringInitialization> {
+  let current: string | undefined;
+  try {
+    current = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+  } catch (error) {
+    throw new SecretsUnavailableError('Could not read the token encryption key secret', { cause: error });
+  }
+  if (current !== undefined && !isKeyringPlaceholder(current)) {
+    parseTokenKeyring(current);
+    return 'present';
+  }
+  try {
+    await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: generate() }));
+  } catch (error) {
+    throw new SecretsUnavailableError('Could not write the token encryption keyring', { cause: error });
+  }
+  return 'created';
+}
+
+export interface UnavailableRetryOptions {
+  /** Runs in all, the first included. @default 3 */
+  readonly attempts?: number;
+  /** Wait between runs. @default 15 s */
+  readonly delayMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Re-runs `work` while the database is unavailable (resuming, failing over, timing out). The executor
+ * already waits out a resume per call; this covers a resume slower than its budget and a wake-up
+ * timeout inside a migration transaction. Safe because each migration commits with its record.
+ */
+export async function retryWhileUnavailable<T>(
+  work: () => Promise<T>,
+  log: LogSink,
+  options: UnavailableRetryOptions = {},
+): Promise<T> {
+  const attempts = options.attempts ?? 3;
+  const delayMs = options.delayMs ?? 15_000;
+  const sleep = options.sleep ?? defaultSleep;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof DatabaseUnavailableError) || attempt >= attempts) throw error;
+      log.warn('Database unavailable; retrying the migrations', { attempt, delayMs, error: error.message });
+      await sleep(delayMs);
+    }
+  }
+}
+
+export interface MigrationHandlerDependencies {
+  /** Applies every bundled migration not yet applied. */
+  readonly applyMigrations: () => Promise<MigrationReport>;
+  /** Writes the first keyring when the secret still holds the placeholder. */
+  readonly initializeKeyring: () => Promise<KeyringInitialization>;
+  readonly log: LogSink;
+  readonly retry?: UnavailableRetryOptions;
+}
+
+/**
+ * The custom resource handler for the Provider framework. `Task` in the resource properties selects
+ * the work. Delete does nothing: tables and keys outlive the resource (the cluster's and the secret's
+ * removal policies decide their fate).
+ */
+export function createMigrationHandler(
+  dependencies: MigrationHandlerDependencies,
+): (event: CloudFormationCustomResourceEvent) => Promise<CustomResourceResult> {
+  const { log } = dependencies;
+  return async (event): Promise<CustomResourceResult> => {
+    const task = event.ResourceProperties.Task;
+    if (event.RequestType === 'Delete') {
+      log.info('Custom resource deleted; nothing to undo', { task });
+      return { PhysicalResourceId: event.PhysicalResourceId };
+    }
+    switch (task) {
+      case 'apply-migrations': {
+        const report = await retryWhileUnavailable(dependencies.applyMigrations, log, dependencies.retry);
+        log.info('Migrations done', {
+          applied: report.applied,
+          alreadyApplied: report.alreadyApplied.length,
+        });
+        const latest = [...report.alreadyApplied, ...report.applied].sort().at(-1) ?? '';
+        return {
+          PhysicalResourceId: SCHEMA_PHYSICAL_ID,
+          Data: { Applied: report.applied.join(','), LatestMigration: latest },
+        };
+      }
+      case 'initialize-keyring': {
+        const outcome = await dependencies.initializeKeyring();
+        log.info('Token keyring checked', { outcome });
+        return { PhysicalResourceId: KEYRING_PHYSICAL_ID, Data: { Keyring: outcome } };
+      }
+      default:
+        throw new Error(`Unknown custom resource Task ${JSON.stringify(task)}`);
+    }
+  };
+}

@@ -1,0 +1,285 @@
+import {
+  CompanyNotFoundError,
+  type GeoJsonObject,
+  parseDataApiTimestamp,
+  type ResultValue,
+  type Row,
+  type SqlExecutor,
+  sqlJson,
+} from '@bluestakes/token-manager';
+import { parseWorkArea } from './location';
+import type { StoredSyncState } from './revisions';
+import type {
+  StoredTicketLocation,
+  TicketRepository,
+  UpdatableTicket,
+  UpdateCandidate,
+  UpsertOutcome,
+} from './ticket-repository';
+
+const COMPANY = 'CAST(:companyId AS bigint)';
+/** Bounds one answer well under the Data API's 1 MiB response limit. */
+const MAX_LISTED = 1000;
+const MAX_CANDIDATES = 500;
+
+function text(value: ResultValue | undefined): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function time(value: ResultValue | undefined): Date | null {
+  return typeof value === 'string' ? parseDataApiTimestamp(value) : null;
+}
+
+function requiredTime(value: ResultValue | undefined, column: string): Date {
+  const parsed = time(value);
+  if (parsed === null) throw new TypeError(`Column ${column} came back without a timestamp`);
+  return parsed;
+}
+
+function json(value: ResultValue | undefined): GeoJsonObject | null {
+  return typeof value === 'string' ? parseWorkArea(value) : null;
+}
+
+function bool(value: ResultValue | undefined): boolean | null {
+  return typeof value === 'boolean' ? value : null;
+}
+
+const UPSERT_SQL = `
+INSERT INTO project_tickets AS t (
+  ticket_number, company_id, old_ticket, replace_by_date, legal_date, expires, is_continue_update,
+  place, street, st_from_address, st_to_address, cross1, cross2, county, state, zip,
+  location_description, work_area, revision, raw, responses)
+VALUES (
+  :ticketNumber, ${COMPANY}, :oldTicket,
+  CAST(:replaceByDate AS timestamptz), CAST(:legalDate AS timestamptz), CAST(:expires AS timestamptz),
+  NOT COALESCE(CAST(:expires AS timestamptz) < CAST(:now AS timestamptz), FALSE),
+  :place, :street, :stFromAddress, :stToAddress, :cross1, :cross2, :county, :state, :zip,
+  :locationDescription, CAST(:workArea AS jsonb), CAST(:revision AS bigint), CAST(:raw AS jsonb),
+  COALESCE(CAST(:responses AS jsonb), '[]'::jsonb))
+ON CONFLICT (ticket_number) DO UPDATE SET
+  old_ticket = EXCLUDED.old_ticket,
+  replace_by_date = EXCLUDED.replace_by_date,
+  legal_date = EXCLUDED.legal_date,
+  expires = EXCLUDED.expires,
+  place = EXCLUDED.place,
+  street = EXCLUDED.street,
+  st_from_address = EXCLUDED.st_from_address,
+  st_to_address = EXCLUDED.st_to_address,
+  cross1 = EXCLUDED.cross1,
+  cross2 = EXCLUDED.cross2,
+  county = EXCLUDED.county,
+  state = EXCLUDED.state,
+  zip = EXCLUDED.zip,
+  location_description = EXCLUDED.location_description,
+  work_area = EXCLUDED.work_area,
+  revision = EXCLUDED.revision,
+  raw = EXCLUDED.raw,
+  responses = CASE WHEN :keepResponses THEN t.responses ELSE EXCLUDED.responses END,
+  synced_at = now(),
+  updated_at = CASE
+    WHEN t.revision <> EXCLUDED.revision OR t.raw IS DISTINCT FROM EXCLUDED.raw
+      OR (NOT :keepResponses AND t.responses IS DISTINCT FROM EXCLUDED.responses)
+    THEN now() ELSE t.updated_at END
+WHERE t.company_id = EXCLUDED.company_id
+  AND EXCLUDED.revision >= t.revision
+  AND (:touch
+    OR t.revision <> EXCLUDED.revision
+    OR t.raw IS DISTINCT FROM EXCLUDED.raw
+    OR (NOT :keepResponses AND t.responses IS DISTINCT FROM EXCLUDED.responses))
+RETURNING (xmax = 0) AS inserted,
+  (updated_at = now()) AS changed`;
+
+const RETIRE_SQL = `
+WITH retired AS (
+  UPDATE project_tickets AS old
+  SET is_continue_update = FALSE, replaced_by = newer.ticket_number, updated_at = now()
+  FROM project_tickets AS newer
+  WHERE newer.company_id = ${COMPANY}
+    AND old.company_id = newer.company_id
+    AND old.ticket_number = newer.old_ticket
+    AND old.ticket_number <> newer.ticket_number
+    AND old.replaced_by IS NULL
+  RETURNING old.company_id, old.ticket_number
+), dropped AS (
+  DELETE FROM updatable_tickets AS u
+  USING retired AS r
+  WHERE u.company_id = r.company_id AND u.ticket_number = r.ticket_number
+)
+SELECT ticket_number FROM retired ORDER BY ticket_number`;
+
+const CANDIDATES_SQL = `
+SELECT t.ticket_number, t.replace_by_date
+FROM project_tickets AS t
+WHERE t.company_id = ${COMPANY}
+  AND t.is_continue_update
+  AND t.replace_by_date >= CAST(:from AS timestamptz)
+  AND t.replace_by_date <= CAST(:to AS timestamptz)
+  AND NOT EXISTS (
+    SELECT 1 FROM updatable_tickets AS u
+    WHERE u.company_id = t.company_id AND u.ticket_number = t.ticket_number)
+ORDER BY t.replace_by_date, t.ticket_number
+LIMIT ${MAX_CANDIDATES}`;
+
+const LOCATION_SQL = `
+SELECT company_id, ticket_number, revision, street, st_from_address, st_to_address, cross1, cross2,
+       place, county, state, zip, location_description, work_area, synced_at,
+       (synced_at >= now() - make_interval(secs => :maxAgeSeconds)) AS fresh
+FROM project_tickets
+WHERE ticket_number = :ticketNumber AND company_id = ${COMPANY}`;
+
+const LIST_UPDATABLE_SQL = `
+SELECT c.id AS company_id, u.ticket_number, u.replace_by_date, u.found_at,
+       t.legal_date, t.expires, t.is_continue_update,
+       t.street, t.st_from_address, t.st_to_address, t.cross1, t.cross2, t.place, t.county
+FROM companies AS c
+LEFT JOIN updatable_tickets AS u ON u.company_id = c.id
+LEFT JOIN project_tickets AS t ON t.ticket_number = u.ticket_number AND t.company_id = u.company_id
+WHERE c.id = ${COMPANY}
+ORDER BY u.replace_by_date NULLS LAST, u.ticket_number
+LIMIT ${MAX_LISTED}`;
+
+function toUpdatable(row: Row): UpdatableTicket {
+  return {
+    ticketNumber: String(row.ticket_number),
+    replaceByDate: time(row.replace_by_date),
+    foundAt: requiredTime(row.found_at, 'found_at'),
+    legalDate: time(row.legal_date),
+    expires: time(row.expires),
+    isContinueUpdate: bool(row.is_continue_update),
+    location: {
+      street: text(row.street),
+      stFromAddress: text(row.st_from_address),
+      stToAddress: text(row.st_to_address),
+      cross1: text(row.cross1),
+      cross2: text(row.cross2),
+      place: text(row.place),
+      county: text(row.county),
+    },
+  };
+}
+
+/**
+ * The ticket store over the RDS Data API: one statement per call, named parameters with explicit
+ * casts (strings bind as text), timestamps as TIMESTAMP-hinted UTC, JSON as JSON-hinted text.
+ *
+ * @param executor - the layer's Data API executor
+ */
+export function createDataApiTicketRepository(executor: SqlExecutor): TicketRepository {
+  const read = async (sql: string, params: Parameters<SqlExecutor['execute']>[1]) =>
+    (await executor.execute(sql, params, { idempotent: true })).rows;
+
+  return {
+    async listCompaniesWithCredentials() {
+      const rows = await read('SELECT id FROM companies WHERE credentials_version > 0 ORDER BY id', {});
+      return rows.map((row) => String(row.id));
+    },
+
+    async getSyncStates(companyId, ticketNumbers) {
+      const states = new Map<string, StoredSyncState>();
+      if (ticketNumbers.length === 0) return states;
+      const rows = await read(
+        `SELECT ticket_number, revision, synced_at FROM project_tickets
+         WHERE company_id = ${COMPANY}
+           AND ticket_number IN (SELECT jsonb_array_elements_text(CAST(:numbers AS jsonb)))`,
+        { companyId, numbers: sqlJson(ticketNumbers) },
+      );
+      for (const row of rows) {
+        states.set(String(row.ticket_number), {
+          revision: Number(row.revision),
+          syncedAt: requiredTime(row.synced_at, 'synced_at'),
+        });
+      }
+      return states;
+    },
+
+    async upsertTicket(record, options): Promise<UpsertOutcome> {
+      // A conditional upsert: running it twice leaves the same row, so a retry after a lost answer is safe.
+      const rows = await read(UPSERT_SQL, {
+        companyId: record.companyId,
+        ticketNumber: record.ticketNumber,
+        oldTicket: record.oldTicket,
+        replaceByDate: record.replaceByDate,
+        legalDate: record.legalDate,
+        expires: record.expires,
+        now: options.now,
+        place: record.place,
+        street: record.street,
+        stFromAddress: record.stFromAddress,
+        stToAddress: record.stToAddress,
+        cross1: record.cross1,
+        cross2: record.cross2,
+        county: record.county,
+        state: record.state,
+        zip: record.zip,
+        locationDescription: record.locationDescription,
+        workArea: record.workArea === null ? null : sqlJson(record.workArea),
+        revision: String(record.revision),
+        raw: sqlJson(record.raw),
+        responses: record.responses === undefined ? null : sqlJson(record.responses),
+        keepResponses: record.responses === undefined,
+        touch: options.touch ?? false,
+      });
+      const [row] = rows;
+      if (row === undefined) return 'unchanged';
+      if (row.inserted === true) return 'inserted';
+      return row.changed === true ? 'updated' : 'unchanged';
+    },
+
+    async retireReplacedTickets(companyId) {
+      const { rows } = await executor.execute(RETIRE_SQL, { companyId }, { idempotent: true });
+      return rows.map((row) => String(row.ticket_number));
+    },
+
+    async findUpdateCandidates(companyId, window) {
+      const rows = await read(CANDIDATES_SQL, { companyId, from: window.from, to: window.to });
+      return rows.map((row) => ({
+        ticketNumber: String(row.ticket_number),
+        replaceByDate: requiredTime(row.replace_by_date, 'replace_by_date'),
+      }));
+    },
+
+    async recordUpdatableTicket(companyId, candidate: UpdateCandidate) {
+      const rows = await read(
+        `INSERT INTO updatable_tickets (company_id, ticket_number, replace_by_date)
+         VALUES (${COMPANY}, :ticketNumber, CAST(:replaceByDate AS timestamptz))
+         ON CONFLICT (company_id, ticket_number) DO NOTHING
+         RETURNING ticket_number`,
+        { companyId, ticketNumber: candidate.ticketNumber, replaceByDate: candidate.replaceByDate },
+      );
+      return rows.length > 0;
+    },
+
+    async findTicketLocation(
+      companyId,
+      ticketNumber,
+      maxAgeSeconds,
+    ): Promise<StoredTicketLocation | undefined> {
+      const [row] = await read(LOCATION_SQL, { companyId, ticketNumber, maxAgeSeconds });
+      if (row === undefined) return undefined;
+      return {
+        companyId: String(row.company_id),
+        ticketNumber: String(row.ticket_number),
+        revision: Number(row.revision),
+        street: text(row.street),
+        stFromAddress: text(row.st_from_address),
+        stToAddress: text(row.st_to_address),
+        cross1: text(row.cross1),
+        cross2: text(row.cross2),
+        place: text(row.place),
+        county: text(row.county),
+        state: text(row.state),
+        zip: text(row.zip),
+        locationDescription: text(row.location_description),
+        workArea: json(row.work_area),
+        syncedAt: requiredTime(row.synced_at, 'synced_at'),
+        fresh: row.fresh === true,
+      };
+    },
+
+    async listUpdatableTickets(companyId) {
+      const rows = await read(LIST_UPDATABLE_SQL, { companyId });
+      if (rows.length === 0) throw new CompanyNotFoundError(companyId);
+      return rows.filter((row) => row.ticket_number !== null).map(toUpdatable);
+    },
+  };
+}

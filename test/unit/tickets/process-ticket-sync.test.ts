@@ -1,0 +1,104 @@
+import { CredentialsNotFoundError, setDefaultTokenManager } from '@bluestakes/token-manager';
+import type { SQSEvent } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../../functions/process-ticket-sync/handler';
+import { setDefaultTicketRepository } from '../../../functions/tickets';
+import { lambdaContext } from '../../support/api-gateway-events';
+import { sqsEvent } from '../../support/tickets-harness';
+import { createFakeTokenManager } from '../functions/support/fake-token-manager';
+import { captureOutput } from '../functions/support/http-test-kit';
+import {
+  type FakeBluestakes,
+  type FakeRepository,
+  fakeBluestakes,
+  fakeRepository,
+  ticket,
+} from './support/fakes';
+
+let upstream: FakeBluestakes;
+let repository: FakeRepository;
+/** Companies whose sync attempts were made, in order. */
+let synced: string[];
+
+beforeEach(() => {
+  upstream = fakeBluestakes([ticket('A1', '0')]);
+  upstream.details.set('A1', ticket('A1', '0'));
+  repository = fakeRepository(['1', '2', '3']);
+  synced = [];
+  setDefaultTokenManager({
+    ...createFakeTokenManager().manager,
+    async makeAuthenticatedRequest(companyId, request) {
+      if (!synced.includes(String(companyId))) synced.push(String(companyId));
+      // Company 2 never stored credentials.
+      if (String(companyId) === '2') throw new CredentialsNotFoundError('2');
+      return upstream.tokens.makeAuthenticatedRequest(companyId, request);
+    },
+  });
+  setDefaultTicketRepository(repository);
+});
+
+afterEach(() => {
+  setDefaultTokenManager(undefined);
+  setDefaultTicketRepository(undefined);
+});
+
+const body = (companyId: string | number) => JSON.stringify({ company_id: companyId, days_back: 28 });
+
+function event(records: Record<string, string>): SQSEvent {
+  return sqsEvent(Object.entries(records).map(([messageId, text]) => ({ messageId, body: text })));
+}
+
+describe('the ticket sync worker', () => {
+  it('reports only the failed and poison messages, and syncs every other one', async () => {
+    const output = captureOutput();
+    const response = await handler(
+      event({
+        'm-ok-1': body(1),
+        'm-not-json': '{"company_id": 1',
+        'm-bad-schema': JSON.stringify({ company_id: -1 }),
+        'm-unknown-field': JSON.stringify({ company_id: 3, token: 'x' }),
+        'm-fails': body(2),
+        'm-ok-3': body(3),
+      }),
+      lambdaContext(),
+    );
+
+    expect(response).toEqual({
+      batchItemFailures: [
+        { itemIdentifier: 'm-not-json' },
+        { itemIdentifier: 'm-bad-schema' },
+        { itemIdentifier: 'm-unknown-field' },
+        { itemIdentifier: 'm-fails' },
+      ],
+    });
+    expect(synced).toEqual(['1', '2', '3']);
+    expect(repository.rows.get('A1')?.record.companyId).toBe('1');
+    const warnings = output.logs().filter((entry) => entry.level === 'WARN');
+    expect(warnings.map((entry) => entry.message)).toEqual([
+      'Poison ticket sync message',
+      'Poison ticket sync message',
+      'Poison ticket sync message',
+      'Ticket sync failed',
+    ]);
+    expect(warnings[3]).toMatchObject({ companyId: '2', code: 'CREDENTIALS_NOT_FOUND' });
+    expect(output.text()).toContain('"TicketSyncFailed":4');
+    expect(output.text()).toContain('"TicketSyncSucceeded":2');
+  });
+
+  it('leaves an empty failure list when every message succeeds', async () => {
+    captureOutput();
+    await expect(handler(event({ a: body(1), b: body(3) }), lambdaContext())).resolves.toEqual({
+      batchItemFailures: [],
+    });
+  });
+
+  it('hands back messages it has no time left to start, untouched', async () => {
+    captureOutput();
+    const response = await handler(
+      event({ a: body(1), b: body(3) }),
+      lambdaContext({ getRemainingTimeInMillis: () => 0 }),
+    );
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(['a', 'b']);
+    expect(synced).toEqual([]);
+  });
+});
