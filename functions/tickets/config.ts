@@ -3,7 +3,7 @@ import {
   type Environment,
   optionalInteger,
   optionalString,
-  readTokenManagerConfig,
+  readDatabaseSettings,
   requiredString,
 } from '@bluestakes/token-manager';
 
@@ -12,7 +12,7 @@ import {
  * through the layer's reader so both always agree.
  */
 export function readTicketsDatabase(env: Environment): DatabaseSettings {
-  return readTokenManagerConfig(env).database;
+  return readDatabaseSettings(env);
 }
 
 /** Settings of the ticket consumers (all optional), read once and validated (errors name the variable). */

@@ -1,4 +1,4 @@
-import { ConfigurationError, readTokenManagerConfig } from '@bluestakes/token-manager';
+import { ConfigurationError, readDatabaseSettings, readTokenManagerConfig } from '@bluestakes/token-manager';
 import { describe, expect, it } from 'vitest';
 
 const minimal = {
@@ -45,5 +45,16 @@ describe('readTokenManagerConfig', () => {
     expect(
       readTokenManagerConfig({ ...minimal, BLUESTAKES_BASE_URL: 'http://127.0.0.1:4010/' }).bluestakesBaseUrl,
     ).toBe('http://127.0.0.1:4010');
+  });
+
+  it('reads the database settings alone without needing token settings', () => {
+    const { TOKEN_ENCRYPTION_KEY_SECRET_ID: _unused, ...databaseOnly } = minimal;
+
+    expect(readDatabaseSettings(databaseOnly)).toEqual({
+      resourceArn: minimal.DATABASE_RESOURCE_ARN,
+      secretArn: minimal.DATABASE_SECRET_ARN,
+      database: 'bluestakes',
+      resumeRetryBudgetMs: 45_000,
+    });
   });
 });

@@ -70,18 +70,20 @@ export interface TokenManagerConfig {
   readonly loginHold: LoginHoldSettings;
 }
 
+/** The database settings alone, for code that uses the Data API but no tokens (e.g. ticket consumers). */
+export function readDatabaseSettings(env: Environment): DatabaseSettings {
+  return {
+    resourceArn: requiredString(env, 'DATABASE_RESOURCE_ARN'),
+    secretArn: requiredString(env, 'DATABASE_SECRET_ARN'),
+    database: optionalString(env, 'DATABASE_NAME', 'bluestakes'),
+    resumeRetryBudgetMs: optionalInteger(env, 'DATA_API_RESUME_BUDGET_MS', 45_000, { min: 0, max: 300_000 }),
+  };
+}
+
 /** Reads and validates every setting once; the error names the offending variable. */
 export function readTokenManagerConfig(env: Environment): TokenManagerConfig {
   return {
-    database: {
-      resourceArn: requiredString(env, 'DATABASE_RESOURCE_ARN'),
-      secretArn: requiredString(env, 'DATABASE_SECRET_ARN'),
-      database: optionalString(env, 'DATABASE_NAME', 'bluestakes'),
-      resumeRetryBudgetMs: optionalInteger(env, 'DATA_API_RESUME_BUDGET_MS', 45_000, {
-        min: 0,
-        max: 300_000,
-      }),
-    },
+    database: readDatabaseSettings(env),
     bluestakesBaseUrl: optionalUrl(env, 'BLUESTAKES_BASE_URL', DEFAULT_BLUESTAKES_BASE_URL),
     loginTimeoutMs: optionalInteger(env, 'BLUESTAKES_LOGIN_TIMEOUT_MS', 10_000, { min: 100, max: 60_000 }),
     requestTimeoutMs: optionalInteger(env, 'BLUESTAKES_REQUEST_TIMEOUT_MS', 15_000, {
