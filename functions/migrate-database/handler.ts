@@ -1,16 +1,16 @@
 /** CloudFormation custom resource (CDK Provider framework): handler -> library migrations / keyring bootstrap. */
 import { join } from 'node:path';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   applyMigrations,
   createDataApiExecutor,
+  initializeTokenKeyring,
   loadMigrationsFromDirectory,
   logger,
   type Migration,
   powertoolsLogSink,
   readTokenManagerConfig,
 } from '@bluestakes/token-manager';
-import { createMigrationHandler, initializeTokenKeyring } from './migrate-database';
+import { createMigrationHandler } from './migrate-database';
 
 const config = readTokenManagerConfig(process.env);
 
@@ -24,7 +24,6 @@ const executor = createDataApiExecutor({
   retryBudgetMs: config.database.resumeRetryBudgetMs,
   onRetry: (retry) => logger.warn('Data API call retried', { ...retry }),
 });
-const secretsClient = new SecretsManagerClient({});
 
 /** The migrations shipped in this bundle, in file-name order. */
 export function loadBundledMigrations(): Promise<Migration[]> {
@@ -36,6 +35,6 @@ export const handler = createMigrationHandler({
     applyMigrations(executor, await loadBundledMigrations(), {
       onApplied: (name) => logger.info('Migration applied', { name }),
     }),
-  initializeKeyring: () => initializeTokenKeyring(secretsClient, config.encryptionKeySecretId),
+  initializeKeyring: () => initializeTokenKeyring(undefined, config.encryptionKeySecretId),
   log: powertoolsLogSink,
 });

@@ -1,77 +1,19 @@
 /** CloudFormation custom resource logic: event -> library migrations or keyring bootstrap -> result. */
 import {
-  GetSecretValueCommand,
-  PutSecretValueCommand,
-  type SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
-import {
   DatabaseUnavailableError,
-  generateTokenKeyringSecret,
+  type KeyringInitialization,
   type LogSink,
   type MigrationReport,
-  parseTokenKeyring,
-  SecretsUnavailableError,
 } from '@bluestakes/token-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 
 export const SCHEMA_PHYSICAL_ID = 'bluestakes-token-service-schema';
 export const KEYRING_PHYSICAL_ID = 'bluestakes-token-service-keyring';
 
-/** What the stack writes into the key secret at creation (see `KEYRING_PLACEHOLDER` in lib/constructs/secrets.ts). */
-const PLACEHOLDER_FIELD = 'keyringStatus';
-const PLACEHOLDER_VALUE = 'uninitialized';
-
-export type KeyringInitialization = 'created' | 'present';
-
 /** The result the CDK Provider framework hands back to CloudFormation. */
 export interface CustomResourceResult {
   readonly PhysicalResourceId: string;
   readonly Data?: Readonly<Record<string, string>>;
-}
-
-/** True only for the marker the stack generates: a real keyring, even a malformed one, is never replaced. */
-export function isKeyringPlaceholder(secretString: string): boolean {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(secretString);
-  } catch {
-    return false;
-  }
-  return (
-    typeof parsed === 'object' &&
-    parsed !== null &&
-    (parsed as Record<string, unknown>)[PLACEHOLDER_FIELD] === PLACEHOLDER_VALUE &&
-    !('keys' in parsed)
-  );
-}
-
-/**
- * Writes a fresh keyring over the deploy-time placeholder; leaves an existing keyring alone after
- * checking it parses, so a hand-edited, broken keyring fails the deployment instead of every request.
- *
- * @throws ConfigurationError when the secret holds something that is neither the placeholder nor a keyring
- */
-export async function initializeTokenKeyring(
-  client: SecretsManagerClient,
-  secretId: string,
-  generate: () => string = () => generateTokenKeyringSecret(),
-): Promise<KeyringInitialization> {
-  let current: string | undefined;
-  try {
-    current = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
-  } catch (error) {
-    throw new SecretsUnavailableError('Could not read the token encryption key secret', { cause: error });
-  }
-  if (current !== undefined && !isKeyringPlaceholder(current)) {
-    parseTokenKeyring(current);
-    return 'present';
-  }
-  try {
-    await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: generate() }));
-  } catch (error) {
-    throw new SecretsUnavailableError('Could not write the token encryption keyring', { cause: error });
-  }
-  return 'created';
 }
 
 export interface UnavailableRetryOptions {

@@ -13,7 +13,10 @@ export type EncryptionKeyAccess = 'read' | 'initialize';
  * starts as this marker and the deploy-time bootstrap replaces it with a real keyring once. The
  * marker is part of the contract with `functions/migrate-database`.
  */
-export const KEYRING_PLACEHOLDER = { field: 'keyringStatus', value: 'uninitialized' } as const;
+import { KEYRING_PLACEHOLDER } from '@bluestakes/token-manager';
+
+/** The marker the keyring secret is created with; the migration function replaces it with a keyring. */
+export { KEYRING_PLACEHOLDER };
 
 const CREDENTIALS_ACTIONS: Readonly<Record<CredentialsAccess, readonly string[]>> = {
   read: ['secretsmanager:GetSecretValue'],

@@ -10,6 +10,8 @@ import {
   ConfigurationError,
   DatabaseError,
   DatabaseUnavailableError,
+  initializeTokenKeyring,
+  isKeyringPlaceholder,
   type LogSink,
   MigrationError,
   type MigrationReport,
@@ -20,8 +22,6 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createMigrationHandler,
-  initializeTokenKeyring,
-  isKeyringPlaceholder,
   KEYRING_PHYSICAL_ID,
   type MigrationHandlerDependencies,
   SCHEMA_PHYSICAL_ID,

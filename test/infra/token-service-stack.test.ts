@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '@bluestakes/token-manager';
+import { isKeyringPlaceholder, METRICS_NAMESPACE, SERVICE_NAME } from '@bluestakes/token-manager';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES } from '../../functions/http-routes';
-import { isKeyringPlaceholder } from '../../functions/migrate-database/migrate-database';
 import { digestSqlDirectory } from '../../lib/constructs/migrations';
 import { TOKEN_METRICS_NAMESPACE, TOKEN_METRICS_SERVICE } from '../../lib/constructs/monitoring';
 import { REPOSITORY_ROOT, ROUTE_ACCESS } from '../../lib/token-service-stack';

@@ -1,3 +1,9 @@
+export {
+  initializeTokenKeyring,
+  isKeyringPlaceholder,
+  KEYRING_PLACEHOLDER,
+  type KeyringInitialization,
+} from './keyring-bootstrap';
 export { createSecretsManagerKeyringSource, type KeyringSource, staticKeyringSource } from './keyring-source';
 export {
   decryptToken,
