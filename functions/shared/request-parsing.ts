@@ -1,6 +1,6 @@
 import { InvalidInputError, parseCompanyId } from '@bluestakes/token-manager';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { HttpRequestError } from './http-request-error';
 
 /** Bodies of this API are two short strings and a flag; anything near this size is not a real request. */
@@ -82,11 +82,11 @@ function toInvalidInput(issue: z.core.$ZodIssue): InvalidInputError {
  * wrong shape or unknown fields (INVALID_INPUT naming the field). Messages never echo values.
  *
  * @param event - the API Gateway event (its body is left untouched)
- * @param schema - a strict zod object schema
+ * @param schema - a strict zod object schema (`zod/mini` or classic `zod`)
  */
 export function parseJsonBody<T>(
   event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers'>,
-  schema: z.ZodType<T>,
+  schema: z.core.$ZodType<T>,
 ): T {
   if (typeof event.body !== 'string' || event.body === '') {
     throw new HttpRequestError('BODY_REQUIRED', 'A JSON body is required (content-type: application/json)');
@@ -105,7 +105,7 @@ export function parseJsonBody<T>(
     if (error instanceof HttpRequestError) throw error;
     throw new HttpRequestError('INVALID_JSON', 'The request body is not valid JSON', { cause: error });
   }
-  const result = schema.safeParse(parsed);
+  const result = z.safeParse(schema, parsed);
   if (!result.success) {
     const [first] = result.error.issues;
     throw first === undefined ? new InvalidInputError('body', 'The body is invalid') : toInvalidInput(first);

@@ -1,10 +1,10 @@
 import { InvalidInputError, parseCompanyId } from '@bluestakes/token-manager';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { companyIdInput, daysBackInput } from './sync-queue';
 
 /** `POST /tickets/sync`: `{company_id?, days_back?}`, nothing else. */
 export const syncRequestBodySchema = z.strictObject(
-  { company_id: companyIdInput.optional(), days_back: daysBackInput.optional() },
+  { company_id: z.optional(companyIdInput), days_back: z.optional(daysBackInput) },
   { error: 'The body must be a JSON object' },
 );
 

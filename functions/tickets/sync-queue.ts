@@ -1,5 +1,5 @@
 import { parseCompanyId } from '@bluestakes/token-manager';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DependencyUnavailableError } from '../shared/dependency-unavailable-error';
 
 /** Days of tickets a sync searches when nothing else is asked (the original clients used 28). */
@@ -34,38 +34,46 @@ const COMPANY_ID_MESSAGE = 'company_id must be a positive integer';
 const DAYS_BACK_MESSAGE = `days_back must be a whole number from 1 to ${MAX_DAYS_BACK}`;
 
 /** A positive integer or its decimal text; bigint ids beyond 2^53 only survive as text. */
-export const companyIdInput = z
-  .union(
+export const companyIdInput = z.pipe(
+  z.union(
     [
       z
         .number({ error: COMPANY_ID_MESSAGE })
-        .int({ error: COMPANY_ID_MESSAGE })
-        .positive({ error: COMPANY_ID_MESSAGE })
-        .max(Number.MAX_SAFE_INTEGER, { error: 'company_id beyond 2^53 must be sent as a string' }),
-      z.string({ error: COMPANY_ID_MESSAGE }).regex(/^\s*\d{1,19}\s*$/, { error: COMPANY_ID_MESSAGE }),
+        .check(
+          z.int({ error: COMPANY_ID_MESSAGE }),
+          z.positive({ error: COMPANY_ID_MESSAGE }),
+          z.maximum(Number.MAX_SAFE_INTEGER, { error: 'company_id beyond 2^53 must be sent as a string' }),
+        ),
+      z
+        .string({ error: COMPANY_ID_MESSAGE })
+        .check(z.regex(/^\s*\d{1,19}\s*$/, { error: COMPANY_ID_MESSAGE })),
     ],
     { error: COMPANY_ID_MESSAGE },
-  )
-  .transform((value, context) => {
+  ),
+  z.transform((value: number | string, payload) => {
     try {
       return parseCompanyId(value);
     } catch {
-      context.addIssue({ code: 'custom', message: COMPANY_ID_MESSAGE });
+      // zod/mini's transform context has no addIssue(); this is the issue classic zod's addIssue pushed.
+      payload.issues.push({ code: 'custom', message: COMPANY_ID_MESSAGE, input: value });
       return z.NEVER;
     }
-  });
+  }),
+);
 
 /** `days_back`: whole days from 1 to {@link MAX_DAYS_BACK}. */
 export const daysBackInput = z
   .number({ error: DAYS_BACK_MESSAGE })
-  .int({ error: DAYS_BACK_MESSAGE })
-  .min(1, { error: DAYS_BACK_MESSAGE })
-  .max(MAX_DAYS_BACK, { error: DAYS_BACK_MESSAGE });
+  .check(
+    z.int({ error: DAYS_BACK_MESSAGE }),
+    z.minimum(1, { error: DAYS_BACK_MESSAGE }),
+    z.maximum(MAX_DAYS_BACK, { error: DAYS_BACK_MESSAGE }),
+  );
 
 const messageSchema = z.strictObject(
   {
     company_id: companyIdInput,
-    days_back: daysBackInput.default(DEFAULT_DAYS_BACK),
+    days_back: z._default(daysBackInput, DEFAULT_DAYS_BACK),
   },
   { error: 'The message must be a JSON object' },
 );
