@@ -14,7 +14,8 @@ async function startStack(
   dataDir: string,
 ): Promise<{ child: ChildProcess; output: () => string; readyMs: number }> {
   const startedAt = Date.now();
-  const child = spawn(TSX, ['local/start.ts'], {
+  // node itself (not the tsx wrapper), so a kill reaches the stack and leaves no orphan behind.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -350,7 +350,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   ): Promise<ResolvedToken> {
     const startedAt = now();
     let login: BluestakesLogin;
-    let accountKey: string;
+    // Known before the first login only once credentials were stored; the login's own account wins.
+    let accountKey: string | null = row.accountKey;
     try {
       const credentials = override ?? (await loadCredentials(companyId, lease));
       accountKey = bluestakesAccountKey(credentials.username);
@@ -363,7 +364,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       });
       if (error instanceof UpstreamRateLimitedError) {
         metrics.count('Upstream429');
-        await limiter.block(rateLimitKey(row.accountKey), error.retryAfterMs ?? config.rateLimit.windowMs);
+        await limiter.block(rateLimitKey(accountKey), error.retryAfterMs ?? config.rateLimit.windowMs);
         await store.recordEvent(companyId, 'upstream_rate_limited', 'login answered 429');
       }
       await failLogin(companyId, lease, error).catch((recordError: unknown) =>
@@ -433,6 +434,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       const row = await store.read(companyId, { touch: true });
       if (row === undefined) throw new CompanyNotFoundError(companyId);
       const token = (row.expiresInMs ?? 0) > 0 ? await decrypt(companyId, row) : undefined;
+      if (token === undefined && row.encryptedToken !== null && (row.expiresInMs ?? 0) > 0) {
+        // Unreadable (its key was removed, it was tampered with, or a plaintext row from the original
+        // system): expire exactly this version so the lease path below can replace it at once.
+        await store.invalidate(companyId, row.version, 'stored token unreadable');
+        continue;
+      }
       const due = token === undefined || (row.refreshInMs ?? 0) <= 0;
       if (token !== undefined && !due) {
         metrics.count('L2Hit');

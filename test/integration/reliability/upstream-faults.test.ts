@@ -1,0 +1,225 @@
+import { UpstreamUnavailableError } from '@bluestakes/token-manager';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  checkCompanyRow,
+  outcomeOf,
+  sleep,
+  typedError,
+  upstreamLoginAttempts,
+  upstreamLogins,
+  waitUntil,
+  within,
+} from '../../support/reliability-checks';
+import { startTokenServiceHarness, type TokenServiceHarness } from '../../support/token-service-harness';
+
+/**
+ * Bluestakes misbehaving: 5xx, hangs and dropped connections on logins and ticket calls, and a 429
+ * storm. Whatever the number of callers, logins stay within the protocol's bound (one per failure
+ * and hold period), and every caller gets a typed error in bounded time.
+ */
+describe('upstream faults', () => {
+  let harness: TokenServiceHarness;
+
+  beforeAll(async () => {
+    harness = await startTokenServiceHarness({
+      companies: 6,
+      env: {
+        TOKEN_LEASE_SECONDS: '3',
+        RATE_LIMIT_MAX_WAIT_MS: '500',
+        BLUESTAKES_LOGIN_TIMEOUT_MS: '1000',
+        BLUESTAKES_REQUEST_TIMEOUT_MS: '1000',
+        LOGIN_FAILURE_BACKOFF_BASE_SECONDS: '1',
+        LOGIN_FAILURE_BACKOFF_MAX_SECONDS: '2',
+      },
+    });
+  });
+
+  afterEach(() => {
+    harness.simulator.clearFaults();
+    harness.simulator.configure({ rateLimit: null, latencyMs: 0 });
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const company = (index: number) => harness.companies[index]!;
+
+  it('makes one login attempt for 30 callers in 5 containers when login answers 503, holds with a retry hint, then logs in once', async () => {
+    const { id, username } = company(0);
+    const fleet = Array.from({ length: 5 }, () => harness.createManager());
+    harness.simulator.injectFaults({ kind: 'status', status: 503, target: 'login', count: 1 });
+    const attemptsBefore = upstreamLoginAttempts(harness);
+
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        outcomeOf(fleet[index % fleet.length]!.getOrRefreshToken(id), 15_000, `caller ${index}`),
+      ),
+    );
+
+    const errors = outcomes.map(typedError);
+    expect(new Set(errors.map((error) => error.code))).toEqual(
+      new Set(['UPSTREAM_UNAVAILABLE', 'LOGIN_HELD']),
+    );
+    const held = errors.filter((error) => error.code === 'LOGIN_HELD');
+    expect(held.length).toBeGreaterThan(0);
+    for (const error of held) expect(error.retryAfterMs).toBeGreaterThan(0);
+    expect(upstreamLoginAttempts(harness) - attemptsBefore).toBe(1);
+    expect(await checkCompanyRow(harness, id)).toMatchObject({
+      token: undefined,
+      holdReason: 'upstream_failing',
+      leaseRemainingMs: 0,
+    });
+
+    await sleep(Math.max(...held.map((error) => error.retryAfterMs ?? 0)) + 100);
+    const token = await within(fleet[2]!.getOrRefreshToken(id), 15_000, 'after the hold');
+    expect(upstreamLogins(harness, username)).toBe(1);
+    expect(await checkCompanyRow(harness, id)).toMatchObject({ token, version: 1, holdReason: null });
+  });
+
+  it('turns a hung login into UPSTREAM_UNAVAILABLE (timeout) within the login timeout, releasing the lease into a hold', async () => {
+    const { id } = company(1);
+    harness.simulator.injectFaults({ kind: 'hang', target: 'login', count: 1 });
+
+    const error = typedError(
+      await outcomeOf(harness.createManager().getOrRefreshToken(id), 10_000, 'getOrRefreshToken'),
+    );
+
+    expect(error).toBeInstanceOf(UpstreamUnavailableError);
+    expect((error as UpstreamUnavailableError).kind).toBe('timeout');
+    expect(await checkCompanyRow(harness, id)).toMatchObject({
+      token: undefined,
+      holdReason: 'upstream_failing',
+      leaseRemainingMs: 0,
+    });
+  });
+
+  it('keeps serving a still-valid token when the refresh login’s connection is dropped', async () => {
+    const { id, username } = company(2);
+    const first = await within(harness.createManager().getOrRefreshToken(id), 15_000, 'first token');
+    await harness.sql(
+      'UPDATE companies SET bluestakes_token_refresh_at = now() WHERE id = CAST(:id AS bigint)',
+      {
+        id,
+      },
+    );
+    harness.simulator.injectFaults({ kind: 'drop', target: 'login', count: 1 });
+
+    const served = await within(harness.createManager().getOrRefreshToken(id), 10_000, 'refresh');
+
+    expect(served).toBe(first);
+    expect(harness.simulator.stats().faultsInjected.drop).toBeGreaterThanOrEqual(1);
+    expect(upstreamLogins(harness, username)).toBe(1);
+    expect(await checkCompanyRow(harness, id)).toMatchObject({
+      token: first,
+      version: 1,
+      holdReason: 'upstream_failing',
+      leaseRemainingMs: 0,
+    });
+  });
+
+  it('does not take 5xx, hangs or drops on ticket calls for a bad token: typed errors, no invalidation, no login', async () => {
+    const { id, username } = company(3);
+    const manager = harness.createManager();
+    const ticket = harness.simulator.tickets(username)[0]!.ticket;
+    const token = await within(manager.getOrRefreshToken(id), 15_000, 'first token');
+
+    for (const fault of [{ kind: 'status', status: 502 }, { kind: 'hang' }, { kind: 'drop' }] as const) {
+      harness.simulator.injectFaults({ ...fault, target: 'tickets', count: 1 });
+      const error = typedError(
+        await outcomeOf(
+          manager.makeAuthenticatedRequest(id, (api) => api.getTicket(ticket)),
+          10_000,
+          `ticket call with ${fault.kind}`,
+        ),
+      );
+      expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
+    }
+
+    expect(upstreamLogins(harness, username)).toBe(1);
+    expect(await checkCompanyRow(harness, id)).toMatchObject({ token, version: 1, holdReason: null });
+    const detail = await within(
+      manager.makeAuthenticatedRequest(id, (api) => api.getTicket(ticket)),
+      10_000,
+      'ticket call after the faults',
+    );
+    expect(detail.ticket).toBe(ticket);
+  });
+
+  it('meets a 429 storm on its very first login with one upstream 429: the account is paused fleet-wide until Retry-After, then one login', async () => {
+    const { id, username, password } = company(4);
+    // No login has happened yet, so the database does not know this company's account key: the
+    // block must still land on the key the login itself used.
+    // Bluestakes now allows one call per 2 s, and another client of the same account has just used it.
+    harness.simulator.configure({
+      rateLimit: { limit: 1, windowMs: 2_000, sendRetryAfter: true, retryAfterFormat: 'seconds' },
+    });
+    const outside = await fetch(`${harness.simulator.url}/api/login-json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    expect(outside.status).toBe(200);
+    const limitedBefore = harness.simulator.stats().rateLimited;
+    const fleet = Array.from({ length: 10 }, () => harness.createManager());
+
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        outcomeOf(fleet[index % fleet.length]!.getOrRefreshToken(id), 15_000, `caller ${index}`),
+      ),
+    );
+
+    const errors = outcomes.map(typedError);
+    expect(new Set(errors.map((error) => error.code))).toEqual(
+      new Set(['UPSTREAM_RATE_LIMITED', 'RATE_LIMITED']),
+    );
+    for (const error of errors) expect(error.retryAfterMs).toBeGreaterThan(0);
+    expect(harness.simulator.stats().rateLimited - limitedBefore).toBe(1);
+    const [limit] = await harness.sql(
+      "SELECT blocked_until > now() AS blocked FROM bluestakes_rate_limits WHERE key LIKE 'account:%' AND blocked_until IS NOT NULL",
+    );
+    expect(limit?.blocked).toBe(true);
+    expect((await checkCompanyRow(harness, id)).leaseRemainingMs).toBe(0);
+
+    const retryAfterMs = Math.max(...errors.map((error) => error.retryAfterMs ?? 0));
+    await sleep(retryAfterMs + 200);
+    const token = await within(fleet[0]!.getOrRefreshToken(id), 15_000, 'after Retry-After');
+    expect(harness.simulator.stats().rateLimited - limitedBefore).toBe(1);
+    // The outside login and the one after the pause.
+    expect(upstreamLogins(harness, username)).toBe(2);
+    expect(await checkCompanyRow(harness, id)).toMatchObject({ token, version: 1, loginEvents: 1 });
+  });
+  it('never writes back the token of a login still in flight when the credentials change meanwhile', async () => {
+    const { id, username, password } = company(5);
+    harness.simulator.configure({ latencyMs: 800 });
+    const slow = harness.createManager();
+
+    const inFlight = outcomeOf(slow.getOrRefreshToken(id), 15_000, 'the slow refresh');
+    await waitUntil(
+      async () => (await checkCompanyRow(harness, id)).leaseRemainingMs > 0,
+      10_000,
+      'the slow refresh to hold the lease',
+    );
+    // An operator replaces the credentials while that login (with the old ones) is still upstream.
+    await harness.createManager().storeCredentials(id, { username, password }, { verify: false });
+    const outcome = await inFlight;
+    harness.simulator.configure({ latencyMs: 0 });
+
+    // The caller still got a token for its own call, but the fence refused to store it.
+    expect(outcome.ok).toBe(true);
+    expect(await checkCompanyRow(harness, id)).toMatchObject({
+      token: undefined,
+      tokenWrites: 0,
+      loginEvents: 0,
+      leaseRemainingMs: 0,
+    });
+    const fresh = await within(harness.createManager().getOrRefreshToken(id), 15_000, 'after the change');
+    expect(upstreamLogins(harness, username)).toBe(2);
+    expect(await checkCompanyRow(harness, id)).toMatchObject({
+      token: fresh,
+      tokenWrites: 1,
+      loginEvents: 1,
+    });
+  });
+});
