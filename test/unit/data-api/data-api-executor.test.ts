@@ -112,14 +112,17 @@ describe('DataApiExecutor', () => {
     expect(sleeps).toEqual([375, 750]);
   });
 
-  it('gives up with DATABASE_UNAVAILABLE once the resume budget is spent', async () => {
+  it('gives up with DATABASE_UNAVAILABLE once the resume budget is spent, using all of it', async () => {
     rdsData.on(ExecuteStatementCommand).rejects(resuming());
-    const { instance } = executor({ retryBudgetMs: 2_000 });
+    const { instance, sleeps } = executor({ retryBudgetMs: 2_000 });
 
     const failure = instance.execute('SELECT 1');
 
     await expect(failure).rejects.toBeInstanceOf(DatabaseUnavailableError);
     await expect(failure).rejects.toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
+    // 375 + 750 ms, then the 1.5 s step is cut to the 875 ms left, and one last attempt is made.
+    expect(sleeps).toEqual([375, 750, 875]);
+    expect(rdsData).toHaveReceivedCommandTimes(ExecuteStatementCommand, 4);
   });
 
   it('never re-sends a non-idempotent write after DatabaseUnavailableException', async () => {

@@ -83,10 +83,12 @@ export function createDataApiExecutor(options: DataApiExecutorOptions): SqlExecu
       try {
         return await call();
       } catch (error) {
-        const delayMs = retryDelayMs(attempt, random);
-        if (!isRetryable(error, idempotent) || now() + delayMs > deadline) {
+        const remainingMs = deadline - now();
+        if (!isRetryable(error, idempotent) || remainingMs <= 0) {
           throw toDatabaseError(error);
         }
+        // The last wait is cut to what is left of the budget, so the whole budget is used.
+        const delayMs = Math.min(retryDelayMs(attempt, random), remainingMs);
         options.onRetry?.({ attempt, delayMs, errorName: error instanceof Error ? error.name : 'Unknown' });
         await sleep(delayMs);
       }

@@ -114,8 +114,9 @@ export interface TokenManager {
   getBluestakesAuthTokenRaw(username: string, password: string): Promise<string>;
   /**
    * Runs `request` with the company's token. On 401 (or 403 on a token older than the grace period)
-   * it invalidates exactly that token version, gets a fresh one and retries once; never loops.
-   * `request` may run twice, so it should only read.
+   * it invalidates exactly that token version, gets a fresh one and retries once. On 429 it pauses the
+   * account fleet-wide for Retry-After and retries once when that fits `RATE_LIMIT_MAX_WAIT_MS`.
+   * Never loops. `request` may run more than once, so it should only read.
    */
   makeAuthenticatedRequest<T>(
     companyId: string | number,
@@ -548,28 +549,33 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
 
     async makeAuthenticatedRequest(companyIdInput, request) {
       const companyId = parseCompanyId(companyIdInput);
-      for (let attempt = 0; ; attempt++) {
+      let tokenRefreshed = false;
+      let rateLimitRetried = false;
+      for (;;) {
         const current = await getToken(companyId);
         try {
           return await request(bind(current.token, current.accountKey));
         } catch (error) {
           if (error instanceof UpstreamRateLimitedError) {
             metrics.count('Upstream429');
-            await limiter.block(
-              rateLimitKey(current.accountKey),
-              error.retryAfterMs ?? config.rateLimit.windowMs,
-            );
+            const pauseMs = error.retryAfterMs ?? config.rateLimit.windowMs;
+            await limiter.block(rateLimitKey(current.accountKey), pauseMs);
             await store
               .recordEvent(companyId, 'upstream_rate_limited', 'ticket call answered 429')
               .catch(() => undefined);
-            throw error;
+            // One retry when the pause fits the wait budget: the limiter holds it (and every other
+            // container's calls) until Retry-After has passed, so it cannot meet the same 429.
+            if (rateLimitRetried || pauseMs > config.rateLimit.maxWaitMs) throw error;
+            rateLimitRetried = true;
+            continue;
           }
           if (!(error instanceof TokenRejectedError)) throw error;
           metrics.count(error.status === 401 ? 'Upstream401' : 'Upstream403');
           const tokenAgeMs = now() - current.checkedAt + current.issuedAgoMs;
           // A 403 on a token minted moments ago is a permission problem; a new login would not help.
           const freshToken = tokenAgeMs < forbiddenGraceMs;
-          if (attempt > 0 || (error.status === 403 && freshToken)) throw error;
+          if (tokenRefreshed || (error.status === 403 && freshToken)) throw error;
+          tokenRefreshed = true;
           l1.delete(companyId, current.version);
           const invalidated = await store.invalidate(
             companyId,
