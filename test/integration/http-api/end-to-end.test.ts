@@ -1,6 +1,7 @@
 import { getDefaultTokenManager } from '@bluestakes/token-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../../local/local-stack';
+import { type CapturedOutput, captureProcessOutput } from '../../support/process-output';
 
 /**
  * The HTTP API end to end, in one process: the local gateway invokes the real handlers, which use the
@@ -9,22 +10,12 @@ import { type LocalStack, startLocalStack } from '../../../local/local-stack';
  */
 describe('HTTP API end to end', () => {
   let stack: LocalStack;
-  const captured: string[] = [];
+  let output: CapturedOutput | undefined;
   const bodies: string[] = [];
-  const restore: (() => void)[] = [];
   const DEMO_PASSWORD = 'demo-acme';
 
   beforeAll(async () => {
-    for (const stream of [process.stdout, process.stderr]) {
-      const original = stream.write.bind(stream);
-      stream.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-        captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
-        return original(chunk, ...rest);
-      }) as typeof stream.write;
-      restore.push(() => {
-        stream.write = original;
-      });
-    }
+    output = captureProcessOutput();
     stack = await startLocalStack({
       inMemory: true,
       ports: { api: 0, dataApi: 0, secrets: 0, bluestakes: 0 },
@@ -33,7 +24,7 @@ describe('HTTP API end to end', () => {
 
   afterAll(async () => {
     await stack?.close();
-    for (const undo of restore) undo();
+    output?.stop();
   });
 
   async function call(method: string, path: string, init: { body?: unknown; key?: string | null } = {}) {
@@ -96,7 +87,7 @@ describe('HTTP API end to end', () => {
 
     expect(JSON.stringify(status.body)).not.toContain(token);
     expect(stack.simulator!.stats().logins['acme-excavating']).toEqual({ ok: 1, failed: 0 });
-    expect(captured.join('')).not.toContain(token);
+    expect(output!.text()).not.toContain(token);
   });
 
   it('tests credentials without storing them: 200 for good ones, 422 for rejected ones', async () => {
@@ -151,7 +142,7 @@ describe('HTTP API end to end', () => {
   });
 
   it('wrote no password, token or API key to any response body or log line', () => {
-    const everything = `${captured.join('')}\n${bodies.join('\n')}`;
+    const everything = `${output!.text()}\n${bodies.join('\n')}`;
     // The capture works: the handlers' own log lines are in it.
     expect(everything).toContain('Credentials stored');
     expect(everything).not.toContain(DEMO_PASSWORD);

@@ -13,6 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '../../../local/bluestakes-simulator';
 import { type LocalStack, startLocalStack } from '../../../local/local-stack';
+import { type CapturedOutput, captureProcessOutput } from '../../support/process-output';
 
 /**
  * One whole scenario with distinctive secret values (passwords, the API key, the encryption key, every
@@ -33,23 +34,13 @@ const JWT = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
 describe('secret leak check of a whole scenario', () => {
   let stack: LocalStack;
   let executor: SqlExecutor;
-  const captured: string[] = [];
+  let output: CapturedOutput | undefined;
   const bodies: string[] = [];
   const errors: string[] = [];
   const tokens = new Set<string>();
-  const restore: (() => void)[] = [];
 
   beforeAll(async () => {
-    for (const stream of [process.stdout, process.stderr]) {
-      const original = stream.write.bind(stream);
-      stream.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-        captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
-        return original(chunk, ...rest);
-      }) as typeof stream.write;
-      restore.push(() => {
-        stream.write = original;
-      });
-    }
+    output = captureProcessOutput();
     stack = await startLocalStack({
       inMemory: true,
       apiKey: API_KEY,
@@ -69,7 +60,7 @@ describe('secret leak check of a whole scenario', () => {
 
   afterAll(async () => {
     await stack?.close();
-    for (const undo of restore) undo();
+    output?.stop();
   });
 
   async function call(method: string, path: string, body?: string, key: string | null = API_KEY) {
@@ -220,7 +211,7 @@ describe('secret leak check of a whole scenario', () => {
     ];
 
     const outputs = {
-      'stdout/stderr': captured.join(''),
+      'stdout/stderr': output!.text(),
       'response bodies': bodies.join('\n'),
       errors: errors.join('\n'),
       'table rows': dumps.join('\n'),

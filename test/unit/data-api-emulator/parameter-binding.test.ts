@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DataApiError } from '../../../local/data-api-emulator/errors';
 import { bindParameters } from '../../../local/data-api-emulator/parameter-binding';
 import type { SqlParameterInput, TypeHint } from '../../../local/data-api-emulator/request-validation';
 import { parseSqlTemplate } from '../../../local/data-api-emulator/sql-parameters';
+import { errorOf } from './support/error-of';
 
 const bindOne = (parameter: SqlParameterInput) =>
   bindParameters(parseSqlTemplate(`SELECT :${parameter.name}`), [parameter])[0];
@@ -11,16 +11,6 @@ const hinted = (value: string, typeHint: TypeHint): SqlParameterInput => ({
   value: { kind: 'string', value },
   typeHint,
 });
-
-function errorOf(run: () => unknown): DataApiError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DataApiError) return error;
-    throw error;
-  }
-  throw new Error('expected a DataApiError');
-}
 
 describe('bindParameters', () => {
   it('binds each Field member as v2 does', () => {

@@ -1,25 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { DataApiError } from '../../../local/data-api-emulator/errors';
 import {
   parseBatchExecuteStatementInput,
   parseEndTransactionInput,
   parseExecuteStatementInput,
 } from '../../../local/data-api-emulator/request-validation';
+import { errorOf } from './support/error-of';
 
 const target = {
   resourceArn: 'arn:aws:rds:us-east-1:123456789012:cluster:c',
   secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:s',
 };
-
-function errorOf(run: () => unknown): DataApiError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DataApiError) return error;
-    throw error;
-  }
-  throw new Error('expected a DataApiError');
-}
 
 describe('request validation', () => {
   it('fills in defaults for optional members', () => {

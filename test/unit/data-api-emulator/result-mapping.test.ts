@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DataApiError } from '../../../local/data-api-emulator/errors';
 import { builtinColumnType, type ColumnType } from '../../../local/data-api-emulator/pg-types';
 import {
   mapExecuteResult,
   type RawResult,
   type ResultMappingOptions,
 } from '../../../local/data-api-emulator/result-mapping';
+import { errorOf } from './support/error-of';
 
 const OIDS = {
   int4: 23,
@@ -50,16 +50,6 @@ const typesOf = (raw: RawResult): ColumnType[] =>
 
 function map(raw: RawResult, options: Partial<ResultMappingOptions> = {}) {
   return mapExecuteResult(raw, typesOf(raw), [], { ...DEFAULTS, ...options });
-}
-
-function errorOf(run: () => unknown): DataApiError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DataApiError) return error;
-    throw error;
-  }
-  throw new Error('expected a DataApiError');
 }
 
 describe('mapExecuteResult', () => {

@@ -1,21 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SqlSession } from '../../../local/data-api-emulator/backend';
-import { DataApiError } from '../../../local/data-api-emulator/errors';
 import { type CatalogType, TypeRegistry } from '../../../local/data-api-emulator/pg-types';
 import { type TransactionRecord, TransactionRegistry } from '../../../local/data-api-emulator/transactions';
+import { errorOf } from './support/error-of';
 
 const session = { connectionId: 7 } as SqlSession;
 const ARN = 'arn:aws:rds:us-east-1:123456789012:cluster:c';
-
-function errorOf(run: () => unknown): DataApiError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DataApiError) return error;
-    throw error;
-  }
-  throw new Error('expected a DataApiError');
-}
 
 describe('TransactionRegistry', () => {
   afterEach(() => {
