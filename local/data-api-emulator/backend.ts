@@ -107,6 +107,25 @@ export function parseColumnRows(result: RawResult, wanted: readonly ColumnRef[])
 
 export const oidArrayLiteral = (oids: readonly number[]): string => `{${oids.join(',')}}`;
 
+type CatalogQuery = (sql: string, parameters: ReadonlyArray<string | null>) => Promise<RawResult>;
+
+/** The catalog rows of these type OIDs, read through a session's `query` (same SQL on both backends). */
+export async function lookupCatalogTypes(
+  query: CatalogQuery,
+  oids: readonly number[],
+): Promise<CatalogType[]> {
+  return parseTypeRows(await query(TYPE_LOOKUP_SQL, [oidArrayLiteral(oids)]));
+}
+
+/** The catalog entries of these result columns, read through a session's `query`. */
+export async function lookupCatalogColumns(
+  query: CatalogQuery,
+  columns: readonly ColumnRef[],
+): Promise<ColumnCatalogEntry[]> {
+  const tables = [...new Set(columns.map((column) => column.tableID))];
+  return parseColumnRows(await query(COLUMN_LOOKUP_SQL, [oidArrayLiteral(tables)]), columns);
+}
+
 /** `INSERT 0 2` -> { command: 'INSERT', rowCount: 2 }; `CREATE TABLE` -> { command: 'CREATE', rowCount: null }. */
 export function parseCommandTag(tag: string): { command: string; rowCount: number | null } {
   const words = tag.trim().split(/\s+/);

@@ -7,18 +7,15 @@
  */
 import { PGlite, protocol } from '@electric-sql/pglite';
 import {
-  COLUMN_LOOKUP_SQL,
   type ColumnCatalogEntry,
   type ColumnRef,
-  oidArrayLiteral,
-  parseColumnRows,
+  lookupCatalogColumns,
+  lookupCatalogTypes,
   parseCommandTag,
-  parseTypeRows,
   type SqlBackend,
   type SqlSession,
   type StatementOptions,
   type StatementOutcome,
-  TYPE_LOOKUP_SQL,
 } from './backend';
 import type { PgErrorFields } from './errors';
 import { BOUND_TYPE_OIDS, type BoundValue } from './parameter-binding';
@@ -137,13 +134,12 @@ class PgliteSession implements SqlSession {
     return toRawResult(messages);
   }
 
-  async lookupTypes(oids: readonly number[]): Promise<CatalogType[]> {
-    return parseTypeRows(await this.query(TYPE_LOOKUP_SQL, [oidArrayLiteral(oids)]));
+  lookupTypes(oids: readonly number[]): Promise<CatalogType[]> {
+    return lookupCatalogTypes((sql, parameters) => this.query(sql, parameters), oids);
   }
 
-  async lookupColumns(columns: readonly ColumnRef[]): Promise<ColumnCatalogEntry[]> {
-    const tables = [...new Set(columns.map((column) => column.tableID))];
-    return parseColumnRows(await this.query(COLUMN_LOOKUP_SQL, [oidArrayLiteral(tables)]), columns);
+  lookupColumns(columns: readonly ColumnRef[]): Promise<ColumnCatalogEntry[]> {
+    return lookupCatalogColumns((sql, parameters) => this.query(sql, parameters), columns);
   }
 
   async reset(): Promise<void> {

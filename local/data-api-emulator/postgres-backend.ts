@@ -7,18 +7,15 @@
  */
 import pg from 'pg';
 import {
-  COLUMN_LOOKUP_SQL,
   type ColumnCatalogEntry,
   type ColumnRef,
   ConnectionWaitTimeoutError,
-  oidArrayLiteral,
-  parseColumnRows,
-  parseTypeRows,
+  lookupCatalogColumns,
+  lookupCatalogTypes,
   type SqlBackend,
   type SqlSession,
   type StatementOptions,
   type StatementOutcome,
-  TYPE_LOOKUP_SQL,
 } from './backend';
 import { isPgErrorFields } from './errors';
 import type { BoundType, BoundValue } from './parameter-binding';
@@ -132,13 +129,12 @@ class PostgresSession implements SqlSession {
     return toRawResult(await this.#run(sql, parameters));
   }
 
-  async lookupTypes(oids: readonly number[]): Promise<CatalogType[]> {
-    return parseTypeRows(await this.query(TYPE_LOOKUP_SQL, [oidArrayLiteral(oids)]));
+  lookupTypes(oids: readonly number[]): Promise<CatalogType[]> {
+    return lookupCatalogTypes((sql, parameters) => this.query(sql, parameters), oids);
   }
 
-  async lookupColumns(columns: readonly ColumnRef[]): Promise<ColumnCatalogEntry[]> {
-    const tables = [...new Set(columns.map((column) => column.tableID))];
-    return parseColumnRows(await this.query(COLUMN_LOOKUP_SQL, [oidArrayLiteral(tables)]), columns);
+  lookupColumns(columns: readonly ColumnRef[]): Promise<ColumnCatalogEntry[]> {
+    return lookupCatalogColumns((sql, parameters) => this.query(sql, parameters), columns);
   }
 
   async reset(): Promise<void> {
