@@ -94,6 +94,37 @@ describe('token lifecycle', () => {
     harness.simulator.clearFaults();
   });
 
+  it("never holds logins past the current token's expiry, however many failures came before", async () => {
+    const company = harness.companies[1]!;
+    const manager = harness.createManager({
+      env: { LOGIN_FAILURE_BACKOFF_BASE_SECONDS: '1', LOGIN_FAILURE_BACKOFF_MAX_SECONDS: '600' },
+    });
+    await harness.sql('UPDATE companies SET login_hold_until = NULL WHERE id = CAST(:id AS bigint)', {
+      id: company.id,
+    });
+    await manager.clearToken(company.id);
+    seenTokens.add(await manager.getOrRefreshToken(company.id));
+    // Ten failures in a row before: the next back-off would be 1 s * 2^10, far beyond the token's life.
+    await harness.sql(
+      `UPDATE companies SET login_failure_count = 10, bluestakes_token_refresh_at = now(),
+              bluestakes_token_expires_at = now() + interval '20 seconds' WHERE id = CAST(:id AS bigint)`,
+      { id: company.id },
+    );
+    harness.simulator.injectFaults({ kind: 'status', status: 503, target: 'login', count: 10 });
+
+    // Another container finds the refresh due; its login fails and the still-valid token is served.
+    const other = harness.createManager({
+      env: { LOGIN_FAILURE_BACKOFF_BASE_SECONDS: '1', LOGIN_FAILURE_BACKOFF_MAX_SECONDS: '600' },
+    });
+    await other.getOrRefreshToken(company.id);
+    const status = await manager.getTokenStatus(company.id);
+
+    expect(status.hold).toMatchObject({ active: true, reason: 'upstream_failing' });
+    expect(status.hold.expires_in!).toBeLessThanOrEqual(status.expires_in! + 1);
+    expect(status.hold.expires_in!).toBeGreaterThan(5);
+    harness.simulator.clearFaults();
+  });
+
   it('holds logins after Bluestakes rejects the password: a bounded number of attempts, not one per call', async () => {
     const company = harness.companies[2]!;
     const secrets = harness.createSecretsManagerClient();

@@ -152,7 +152,15 @@ WITH updated AS (
       login_hold_reason = :reason,
       login_hold_until = now() + make_interval(secs => CASE
         WHEN :reason = 'upstream_failing'
-          THEN LEAST(:backoffMaxSeconds, :backoffBaseSeconds * power(2, LEAST(login_failure_count, 30)))
+          -- Exponential, but never past the current token's hard expiry: a login is retried by then.
+          THEN LEAST(
+            :backoffMaxSeconds,
+            :backoffBaseSeconds * power(2, LEAST(login_failure_count, 30)),
+            GREATEST(
+              :backoffBaseSeconds,
+              COALESCE(EXTRACT(EPOCH FROM (bluestakes_token_expires_at - now()))::float8, :backoffMaxSeconds)
+            )
+          )
         ELSE :holdSeconds END)
   WHERE id = ${ID} AND token_lease_fence = CAST(:fence AS bigint)
   RETURNING id, bluestakes_token_version AS version
