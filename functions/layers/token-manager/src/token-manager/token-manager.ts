@@ -51,6 +51,7 @@ import { createDataApiRateLimiter, type UpstreamRateLimiter } from '../rate-limi
 import {
   createDataApiTokenStore,
   type Lease,
+  type LoginHoldReason,
   type TokenRow,
   type TokenStats,
   type TokenStore,
@@ -247,22 +248,36 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     }
   }
 
-  function remember(companyId: string, row: TokenRow, token: string, staleServe: boolean): ResolvedToken {
+  /** An L1 entry on this container's clock, from durations measured on the database clock. */
+  function entry(
+    token: string,
+    version: string,
+    accountKey: string | null,
+    durations: { refreshInMs: number; expiresInMs: number; issuedAgoMs: number },
+  ): L1Entry {
     const at = now();
+    return {
+      token,
+      version,
+      accountKey,
+      refreshAt: at + durations.refreshInMs,
+      expiresAt: at + durations.expiresInMs,
+      checkedAt: at,
+      issuedAgoMs: durations.issuedAgoMs,
+    };
+  }
+
+  function remember(companyId: string, row: TokenRow, token: string, staleServe: boolean): ResolvedToken {
     const expiresInMs = row.expiresInMs ?? 0;
     // A stale serve is re-checked within a second so the new version is picked up as soon as it lands.
     const refreshInMs = staleServe ? Math.min(1_000, expiresInMs) : (row.refreshInMs ?? 0);
-    const entry: L1Entry = {
-      token,
-      version: row.version,
-      accountKey: row.accountKey,
-      refreshAt: at + refreshInMs,
-      expiresAt: at + expiresInMs,
-      checkedAt: at,
+    const remembered = entry(token, row.version, row.accountKey, {
+      refreshInMs,
+      expiresInMs,
       issuedAgoMs: row.issuedAgoMs ?? 0,
-    };
-    l1.set(companyId, entry);
-    return entry;
+    });
+    l1.set(companyId, remembered);
+    return remembered;
   }
 
   async function loadCredentials(companyId: string, lease: Lease): Promise<BluestakesCredentials> {
@@ -308,39 +323,36 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     };
   }
 
-  async function failLogin(companyId: string, lease: Lease, error: unknown): Promise<void> {
+  /** How a failed login holds further logins; undefined when the company is not at fault. */
+  function holdFor(error: unknown): { reason: LoginHoldReason; holdSeconds: number } | undefined {
     const { loginHold } = config;
-    const common = {
-      backoffBaseSeconds: loginHold.failureBackoffBaseSeconds,
-      backoffMaxSeconds: loginHold.failureBackoffMaxSeconds,
-      holdSeconds: loginHold.credentialsRejectedHoldSeconds,
-    };
     if (error instanceof CredentialsRejectedError) {
-      metrics.count('LoginFailure');
-      await store.recordLoginFailure(companyId, lease, {
-        ...common,
-        reason: 'credentials_rejected',
-        detail: error.message,
-      });
-    } else if (error instanceof CredentialsNotFoundError) {
-      metrics.count('LoginFailure');
-      await store.recordLoginFailure(companyId, lease, {
-        ...common,
-        holdSeconds: loginHold.failureBackoffMaxSeconds,
-        reason: 'credentials_missing',
-        detail: error.message,
-      });
-    } else if (error instanceof UpstreamUnavailableError || error instanceof UpstreamBadResponseError) {
-      metrics.count('LoginFailure');
-      await store.recordLoginFailure(companyId, lease, {
-        ...common,
-        reason: 'upstream_failing',
-        detail: error instanceof Error ? error.message : 'upstream failure',
-      });
-    } else {
+      return { reason: 'credentials_rejected', holdSeconds: loginHold.credentialsRejectedHoldSeconds };
+    }
+    if (error instanceof CredentialsNotFoundError) {
+      return { reason: 'credentials_missing', holdSeconds: loginHold.failureBackoffMaxSeconds };
+    }
+    if (error instanceof UpstreamUnavailableError || error instanceof UpstreamBadResponseError) {
+      // The hold grows exponentially in SQL; holdSeconds is not used for this reason.
+      return { reason: 'upstream_failing', holdSeconds: loginHold.failureBackoffMaxSeconds };
+    }
+    return undefined;
+  }
+
+  async function failLogin(companyId: string, lease: Lease, error: unknown): Promise<void> {
+    const hold = holdFor(error);
+    if (hold === undefined) {
       // Rate limited, database or secrets trouble: nothing is wrong with the company; let another try soon.
       await store.releaseLease(companyId, lease);
+      return;
     }
+    metrics.count('LoginFailure');
+    await store.recordLoginFailure(companyId, lease, {
+      ...hold,
+      backoffBaseSeconds: config.loginHold.failureBackoffBaseSeconds,
+      backoffMaxSeconds: config.loginHold.failureBackoffMaxSeconds,
+      detail: error instanceof Error ? error.message : 'login failed',
+    });
   }
 
   async function refreshUnderLease(
@@ -365,8 +377,13 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       });
       if (error instanceof UpstreamRateLimitedError) {
         metrics.count('Upstream429');
-        await limiter.block(rateLimitKey(accountKey), error.retryAfterMs ?? config.rateLimit.windowMs);
-        await store.recordEvent(companyId, 'upstream_rate_limited', 'login answered 429');
+        // Best effort: neither may keep failLogin below from releasing the lease.
+        await limiter
+          .block(rateLimitKey(accountKey), error.retryAfterMs ?? config.rateLimit.windowMs)
+          .catch(() => undefined);
+        await store
+          .recordEvent(companyId, 'upstream_rate_limited', 'login answered 429')
+          .catch(() => undefined);
       }
       await failLogin(companyId, lease, error).catch((recordError: unknown) =>
         log.error('Could not record the login failure', {
@@ -391,29 +408,19 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     if (written === undefined) {
       // The lease was taken over (or the token cleared) meanwhile: use this token for this call only.
       metrics.count('LeaseLost');
-      const at = now();
-      return {
-        token: login.token,
-        version: lease.version,
-        accountKey,
-        refreshAt: at,
-        expiresAt: at,
-        checkedAt: at,
+      return entry(login.token, lease.version, accountKey, {
+        refreshInMs: 0,
+        expiresInMs: 0,
         issuedAgoMs: 0,
-      };
+      });
     }
-    const at = now();
-    const entry: L1Entry = {
-      token: login.token,
-      version: written.version,
-      accountKey,
-      refreshAt: at + written.refreshInMs,
-      expiresAt: at + written.expiresInMs,
-      checkedAt: at,
+    const fresh = entry(login.token, written.version, accountKey, {
+      refreshInMs: written.refreshInMs,
+      expiresInMs: written.expiresInMs,
       issuedAgoMs: elapsedSeconds * 1000,
-    };
-    l1.set(companyId, entry);
-    return entry;
+    });
+    l1.set(companyId, fresh);
+    return fresh;
   }
 
   function heldError(companyId: string, row: TokenRow): TokenServiceError {
