@@ -1,4 +1,5 @@
 /** CloudFormation custom resource logic: event -> library migrations or keyring bootstrap -> result. */
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   DatabaseUnavailableError,
   type KeyringInitialization,
@@ -24,8 +25,6 @@ export interface UnavailableRetryOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Re-runs `work` while the database is unavailable (resuming, failing over, timing out). The executor
  * already waits out a resume per call; this covers a resume slower than its budget and a wake-up
@@ -38,7 +37,7 @@ export async function retryWhileUnavailable<T>(
 ): Promise<T> {
   const attempts = options.attempts ?? 3;
   const delayMs = options.delayMs ?? 15_000;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? delay;
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   type AuthenticatedBluestakes,
   DatabaseUnavailableError,
@@ -225,7 +226,7 @@ function toUpdatableView(entry: UpdatableTicket): UpdatableTicketView {
 export function createTicketService(deps: TicketServiceDependencies): TicketService {
   const { tokens, repository } = deps;
   const clock = deps.clock ?? Date.now;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = deps.sleep ?? delay;
   const log = deps.log ?? powertoolsLogSink;
   const attemptsPerCall = Math.max(1, deps.attemptsPerCall ?? DEFAULT_ATTEMPTS_PER_CALL);
   const defaultConcurrency = Math.max(1, deps.concurrency ?? DEFAULT_CONCURRENCY);

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   BeginTransactionCommand,
   CommitTransactionCommand,
@@ -49,8 +50,6 @@ export interface DataApiExecutorOptions {
   readonly onRetry?: (info: { attempt: number; delayMs: number; errorName: string }) => void;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export function createDefaultRdsDataClient(): RDSDataClient {
   // maxAttempts 1: the SDK would otherwise silently re-send a non-idempotent write after a 504.
   return new RDSDataClient({ maxAttempts: 1 });
@@ -68,7 +67,7 @@ function toRows(output: ExecuteStatementCommandOutput): Row[] {
 export function createDataApiExecutor(options: DataApiExecutorOptions): SqlExecutor {
   const client = options.client ?? createDefaultRdsDataClient();
   const budgetMs = options.retryBudgetMs ?? 45_000;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? delay;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const target = {

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { SqlExecutor } from '../data-api';
 import { RateLimitExceededError } from '../errors';
 
@@ -32,11 +33,9 @@ ON CONFLICT (key) DO UPDATE
 SET blocked_until = GREATEST(COALESCE(r.blocked_until, now()), EXCLUDED.blocked_until),
     updated_at = now()`;
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export function createDataApiRateLimiter(options: RateLimiterOptions): UpstreamRateLimiter {
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? delay;
   const random = options.random ?? Math.random;
   const maxBlockMs = options.maxBlockMs ?? 600_000;
 

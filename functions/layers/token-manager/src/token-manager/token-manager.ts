@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Dispatcher } from 'undici';
@@ -143,8 +144,6 @@ export interface TokenManager {
 /** A token ready to use, with what is needed to invalidate exactly it and to judge its age. */
 type ResolvedToken = L1Entry;
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** A non-reversible key for one Bluestakes account, so usernames never land in the rate-limit table. */
 export function bluestakesAccountKey(username: string): string {
   return createHash('sha256').update(username.trim().toLowerCase()).digest('hex').slice(0, 16);
@@ -164,7 +163,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   const { config } = options;
   validateConfig(config);
   const now = options.now ?? (() => performance.timeOrigin + performance.now());
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? delay;
   const random = options.random ?? Math.random;
   const log = options.logger ?? powertoolsLogSink;
   const metrics = options.metrics ?? powertoolsMetricsSink;
