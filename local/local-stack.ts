@@ -17,7 +17,7 @@ import {
 import type { SQSEvent } from 'aws-lambda';
 import { HTTP_ROUTES } from '../functions/http-routes';
 import { createInMemorySyncQueue, setDefaultSyncQueue } from '../functions/tickets';
-import { startLocalApiGateway } from './api-gateway';
+import { createLambdaContext, startLocalApiGateway } from './api-gateway';
 import { type BluestakesSimulator, DEMO_ACCOUNTS, startBluestakesSimulator } from './bluestakes-simulator';
 import { createPgliteBackend, createPostgresBackend, startDataApiEmulator } from './data-api-emulator';
 import { startSecretsManagerStandIn } from './secrets-manager';
@@ -290,19 +290,13 @@ function sqsEvent(body: string): SQSEvent {
   };
 }
 
-function lambdaContext(functionName: string, remainingMs = 30_000) {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
+/** A Lambda context with a real deadline, as the local gateway gives its handlers. */
+function lambdaContext(functionName: string, timeoutMs = 30_000) {
+  return createLambdaContext({
     functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:000000000000:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: randomBytes(16).toString('hex'),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => remainingMs,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+    timeoutMs,
+    region: REGION,
+    accountId: '000000000000',
+    memoryLimitMb: 256,
+  });
 }

@@ -1,5 +1,6 @@
 export type { AccessLogEntry } from './gateway-server';
 export { loadFunctionHandler, type ProxyHandler } from './handler-loader';
+export { createLambdaContext, type LambdaContextOptions } from './lambda-context';
 export {
   DEFAULT_MAX_BODY_BYTES,
   type LocalApiGateway,
