@@ -29,11 +29,20 @@ function resources(template: Template, type: string): [string, Resource][] {
   return Object.entries(template.findResources(type) as Record<string, Resource>);
 }
 
-/** The stack's own functions: everything except the CDK Provider framework's handler. */
-function serviceFunctions(template: Template): [string, Resource][] {
-  return resources(template, 'AWS::Lambda::Function').filter(
-    ([, fn]) => !String(fn.Properties.Description).startsWith('AWS CDK resource provider framework'),
+/**
+ * Functions and roles CDK adds itself: the Provider framework's handler, and the custom resource that
+ * strips the VPC default security group's rules (feature flag `restrictDefaultSecurityGroup`).
+ */
+function isCdkInternal(logicalId: string, resource: Resource): boolean {
+  return (
+    logicalId.startsWith('CustomVpcRestrictDefaultSGCustomResourceProvider') ||
+    String(resource.Properties.Description).startsWith('AWS CDK resource provider framework')
   );
+}
+
+/** The stack's own functions: everything CDK does not add itself. */
+function serviceFunctions(template: Template): [string, Resource][] {
+  return resources(template, 'AWS::Lambda::Function').filter(([id, fn]) => !isCdkInternal(id, fn));
 }
 
 function functionLogicalId(template: Template, descriptionStart: string): string {
@@ -126,6 +135,24 @@ describe('TokenServiceStack with the default settings', () => {
         HttpMethod: 'DELETE',
         RequestParameters: { 'method.request.path.company_id': true },
       });
+    });
+
+    it('creates the execution-log group API Gateway writes to, with a retention, removed with the stack', () => {
+      const [restApiId] = resources(template, 'AWS::ApiGateway::RestApi')[0]!;
+      template.hasResource('AWS::Logs::LogGroup', {
+        Properties: {
+          LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: restApiId }, '/v1']] },
+          RetentionInDays: 30,
+        },
+        DeletionPolicy: 'Delete',
+        UpdateReplacePolicy: 'Delete',
+      });
+      // The stage waits for the group, so API Gateway never creates it first (without a retention).
+      const [groupId] = resources(template, 'AWS::Logs::LogGroup').find(([, group]) =>
+        JSON.stringify(group.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'),
+      )!;
+      const [, stage] = resources(template, 'AWS::ApiGateway::Stage')[0]!;
+      expect(stage.DependsOn).toEqual(expect.arrayContaining([groupId]));
     });
 
     it("keeps API Gateway's standard answers for its own errors, as the local gateway reproduces them", () => {
@@ -291,13 +318,13 @@ describe('TokenServiceStack with the default settings', () => {
         PolicyDocument: {
           Statement: Match.arrayWith([
             Match.objectLike({ Action: Match.arrayWith(['rds-data:ExecuteStatement']) }),
+            // One statement for both reads (the minimizePolicies feature flag merges them).
             Match.objectLike({
               Action: 'secretsmanager:GetSecretValue',
-              Resource: { Ref: Match.stringLikeRegexp('SecretsEncryptionKey') },
-            }),
-            Match.objectLike({
-              Action: 'secretsmanager:GetSecretValue',
-              Resource: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('companies/\\*$')])] },
+              Resource: Match.arrayWith([
+                { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('companies/\\*$')])] },
+                { Ref: Match.stringLikeRegexp('SecretsEncryptionKey') },
+              ]),
             }),
           ]),
         },
@@ -305,7 +332,9 @@ describe('TokenServiceStack with the default settings', () => {
     });
 
     it('gives functions their own roles, without the AWSLambdaBasicExecutionRole managed policy', () => {
-      for (const [, role] of resources(template, 'AWS::IAM::Role')) {
+      for (const [, role] of resources(template, 'AWS::IAM::Role').filter(
+        ([id, r]) => !isCdkInternal(id, r),
+      )) {
         expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? [])).not.toContain(
           'AWSLambdaBasicExecutionRole',
         );
@@ -328,6 +357,22 @@ describe('TokenServiceStack with the default settings', () => {
         DeletionPolicy: 'Snapshot',
       });
       template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' });
+    });
+
+    it('names the major engine version only, so automatic minor upgrades never meet a pinned minor', () => {
+      template.hasResourceProperties('AWS::RDS::DBCluster', {
+        Engine: 'aurora-postgresql',
+        EngineVersion: '17',
+        DBClusterParameterGroupName: 'default.aurora-postgresql17',
+      });
+      template.hasResourceProperties('AWS::RDS::DBInstance', {
+        AutoMinorVersionUpgrade: true,
+        EngineVersion: Match.absent(),
+      });
+    });
+
+    it("strips every rule from the VPC's default security group (restrictDefaultSecurityGroup)", () => {
+      template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
     });
 
     it('lives in isolated subnets only: no NAT, no internet gateway, no ingress', () => {
@@ -457,6 +502,31 @@ describe('TokenServiceStack with the default settings', () => {
       template.resourceCountIs('AWS::SNS::Subscription', 0);
     });
 
+    it('lets CloudWatch alarms of this account publish to the alarm topic, over TLS only', () => {
+      const [topicId] = resources(template, 'AWS::SNS::Topic')[0]!;
+      template.resourceCountIs('AWS::SNS::TopicPolicy', 1);
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: topicId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 'sns:Publish',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: 'sns:Publish',
+              Resource: { Ref: topicId },
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            }),
+          ]),
+        },
+      });
+    });
+
     it('reads the namespace and service dimension the library writes its metrics with', () => {
       expect(TOKEN_METRICS_NAMESPACE).toBe(METRICS_NAMESPACE);
       expect(TOKEN_METRICS_SERVICE).toBe(SERVICE_NAME);
@@ -520,6 +590,7 @@ describe('TokenServiceStack with custom settings', () => {
       alarmEmail: 'ops@example.com',
       rateLimitMaxRequests: '4',
       httpFunctionTimeoutSeconds: '10',
+      apiExecutionLogLevel: 'OFF',
     });
   });
   afterAll(() => synthesized.cleanup());
@@ -559,6 +630,17 @@ describe('TokenServiceStack with custom settings', () => {
           }),
         ]),
       },
+    });
+  });
+
+  it('creates no execution-log group when execution logging is off', () => {
+    for (const [, group] of resources(synthesized.template, 'AWS::Logs::LogGroup')) {
+      expect(JSON.stringify(group.Properties.LogGroupName ?? '')).not.toContain(
+        'API-Gateway-Execution-Logs_',
+      );
+    }
+    synthesized.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: [Match.objectLike({ LoggingLevel: 'OFF' })],
     });
   });
 
