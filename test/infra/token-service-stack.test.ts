@@ -23,7 +23,7 @@ interface Statement {
 
 const CREDENTIALS_PATTERN = ':secret:bluestakes-token-service/companies/*';
 // + scheduled cleanup + migrations + ticket sync worker + ticket sync scheduler
-const OUR_FUNCTION_COUNT = HTTP_ROUTES.length + 4;
+const OUR_FUNCTION_COUNT = new Set(HTTP_ROUTES.map((r) => r.handler)).size + 4;
 
 function resources(template: Template, type: string): [string, Resource][] {
   return Object.entries(template.findResources(type) as Record<string, Resource>);
