@@ -1,6 +1,7 @@
 /**
  * The one route table of the HTTP API. The CDK stack, the local gateway and the OpenAPI tests all
- * read it, so a route cannot exist in one and be missing from another.
+ * read it, so a route cannot exist in one and be missing from another. Several routes may share a
+ * handler (an alias path); each handler folder is still one function.
  */
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -38,6 +39,14 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     path: '/tokens/credentials/{company_id}',
     handler: 'store-credentials',
     summary: "Verify and store a company's Bluestakes credentials",
+  },
+  {
+    // The original system's path for the same operation, kept so its clients keep working.
+    method: 'POST',
+    path: '/tickets/store-credentials/{company_id}',
+    handler: 'store-credentials',
+    summary:
+      "Verify and store a company's Bluestakes credentials (alias of POST /tokens/credentials/{company_id})",
   },
   {
     method: 'POST',

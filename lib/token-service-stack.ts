@@ -126,6 +126,8 @@ export class TokenServiceStack extends Stack {
 
     const routeFunctions = new Map<string, ServiceFunction>();
     for (const route of HTTP_ROUTES) {
+      // An alias path reuses its handler's function: one function (and role) per handler folder.
+      if (routeFunctions.has(route.handler)) continue;
       const fn = tokenFunction(
         route.handler,
         `${route.method} ${route.path}: ${route.summary}`,

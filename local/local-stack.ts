@@ -20,6 +20,7 @@ import { createInMemorySyncQueue, setDefaultSyncQueue } from '../functions/ticke
 import { createLambdaContext, startLocalApiGateway } from './api-gateway';
 import { type BluestakesSimulator, DEMO_ACCOUNTS, startBluestakesSimulator } from './bluestakes-simulator';
 import { createPgliteBackend, createPostgresBackend, startDataApiEmulator } from './data-api-emulator';
+import { DEPLOYED_TIMINGS } from './deployed-timings';
 import { startSecretsManagerStandIn } from './secrets-manager';
 
 export interface LocalStackOptions {
@@ -159,6 +160,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       TOKEN_ENCRYPTION_KEY_SECRET_ID: KEY_SECRET_ID,
       CREDENTIALS_SECRET_PREFIX: CREDENTIALS_PREFIX,
       BLUESTAKES_BASE_URL: bluestakesUrl,
+      DATA_API_RESUME_BUDGET_MS: String(DEPLOYED_TIMINGS.dataApiResumeBudgetMs),
     };
     // The handlers build their clients from the environment, exactly as in Lambda.
     Object.assign(process.env, env);
@@ -198,7 +200,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
 
     const apiKey = options.apiKey ?? (await persistentApiKey(dataDir));
-    const gateway = await startLocalApiGateway({ host, port: ports.api ?? 0, apiKey, routes: HTTP_ROUTES });
+    const gateway = await startLocalApiGateway({
+      host,
+      port: ports.api ?? 0,
+      apiKey,
+      routes: HTTP_ROUTES,
+    });
     closers.push(() => gateway.close());
 
     // SQS stand-in: POST /tickets/sync enqueues here, and the real worker handler syncs each message

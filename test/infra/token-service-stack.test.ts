@@ -6,6 +6,7 @@ import { HTTP_ROUTES } from '../../functions/http-routes';
 import { digestSqlDirectory } from '../../lib/constructs/migrations';
 import { TOKEN_METRICS_NAMESPACE, TOKEN_METRICS_SERVICE } from '../../lib/constructs/monitoring';
 import { REPOSITORY_ROOT, ROUTE_ACCESS } from '../../lib/token-service-stack';
+import { DEPLOYED_TIMINGS } from '../../local/deployed-timings';
 import { type SynthesizedStack, synthStack } from './synth-stack';
 
 interface Resource {
@@ -23,7 +24,7 @@ interface Statement {
 
 const CREDENTIALS_PATTERN = ':secret:bluestakes-token-service/companies/*';
 // + scheduled cleanup + migrations + ticket sync worker + ticket sync scheduler
-const OUR_FUNCTION_COUNT = HTTP_ROUTES.length + 4;
+const OUR_FUNCTION_COUNT = new Set(HTTP_ROUTES.map((r) => r.handler)).size + 4;
 
 function resources(template: Template, type: string): [string, Resource][] {
   return Object.entries(template.findResources(type) as Record<string, Resource>);
@@ -186,6 +187,24 @@ describe('TokenServiceStack with the default settings', () => {
         const fn = template.toJSON().Resources[functionLogicalId(template, route(r.handler))] as Resource;
         expect(fn.Properties.Timeout).toBe(25);
       }
+    });
+
+    it('gives the local stack the HTTP functions’ own timeout and Data API resume budget', () => {
+      for (const r of HTTP_ROUTES) {
+        const fn = template.toJSON().Resources[functionLogicalId(template, route(r.handler))] as Resource & {
+          Properties: { Environment: { Variables: Record<string, string> } };
+        };
+        expect(Number(fn.Properties.Timeout) * 1000).toBe(DEPLOYED_TIMINGS.httpFunctionTimeoutMs);
+        expect(fn.Properties.Environment.Variables.DATA_API_RESUME_BUDGET_MS).toBe(
+          String(DEPLOYED_TIMINGS.dataApiResumeBudgetMs),
+        );
+      }
+      // A resume that outlasts the budget is answered (503) well before API Gateway gives up (504).
+      expect(DEPLOYED_TIMINGS).toEqual({
+        integrationTimeoutMs: 29_000,
+        httpFunctionTimeoutMs: 25_000,
+        dataApiResumeBudgetMs: 20_000,
+      });
     });
 
     it('attaches the token-manager layer to every function', () => {
