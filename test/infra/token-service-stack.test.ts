@@ -271,6 +271,7 @@ describe('TokenServiceStack with the default settings', () => {
       const expected: Record<string, string[]> = {
         write: ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue'],
         read: ['secretsmanager:GetSecretValue'],
+        delete: ['secretsmanager:DeleteSecret'],
       };
       const routeIds = new Map(
         HTTP_ROUTES.map((r) => [functionLogicalId(template, route(r.handler)), r.handler]),
@@ -297,6 +298,9 @@ describe('TokenServiceStack with the default settings', () => {
         'clear-token',
         'get-token-status',
         'test-credentials',
+        'list-companies',
+        'get-company',
+        'update-company',
       ]) {
         expect(ROUTE_ACCESS[handler]?.credentials, handler).toBeUndefined();
         const statements = roleStatements(template, functionLogicalId(template, route(handler)));
@@ -304,6 +308,15 @@ describe('TokenServiceStack with the default settings', () => {
       }
       const cleanup = roleStatements(template, functionLogicalId(template, 'Scheduled cleanup'));
       expect(JSON.stringify(cleanup)).not.toContain('companies/*');
+    });
+
+    it('lets the company registry delete secrets under the prefix, and never read them', () => {
+      for (const handler of ['create-company', 'delete-credentials', 'delete-company']) {
+        expect(ROUTE_ACCESS[handler]?.credentials, handler).toBe('delete');
+        const statements = roleStatements(template, functionLogicalId(template, route(handler)));
+        const onPrefix = statements.filter((s) => JSON.stringify(s.Resource).includes(CREDENTIALS_PATTERN));
+        expect(actionsOf(onPrefix), handler).toEqual(['secretsmanager:DeleteSecret']);
+      }
     });
 
     it('never grants a Secrets Manager or rds-data action on every resource', () => {

@@ -8,6 +8,7 @@ import {
 } from './env-readers';
 
 export const DEFAULT_BLUESTAKES_BASE_URL = 'https://newtin-api.bluestakes.org';
+export const DEFAULT_CREDENTIALS_SECRET_PREFIX = 'bluestakes-token-service';
 
 export interface DatabaseSettings {
   /** Aurora cluster ARN (Data API `resourceArn`). */
@@ -90,7 +91,11 @@ export function readTokenManagerConfig(env: Environment): TokenManagerConfig {
       min: 100,
       max: 120_000,
     }),
-    credentialsSecretPrefix: optionalString(env, 'CREDENTIALS_SECRET_PREFIX', 'bluestakes-token-service'),
+    credentialsSecretPrefix: optionalString(
+      env,
+      'CREDENTIALS_SECRET_PREFIX',
+      DEFAULT_CREDENTIALS_SECRET_PREFIX,
+    ),
     encryptionKeySecretId: requiredString(env, 'TOKEN_ENCRYPTION_KEY_SECRET_ID'),
     tokens: {
       ttlSeconds: optionalInteger(env, 'TOKEN_TTL_SECONDS', 3600, { min: 1, max: 86_400 }),

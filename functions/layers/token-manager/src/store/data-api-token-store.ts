@@ -52,6 +52,7 @@ function toTokenRow(companyId: string, row: Row): TokenRow {
     credentialsVersion: text(row.credentials_version) ?? '0',
     ttlOverrideSeconds: num(row.ttl_override),
     lastUsedAt: time(row.last_used_at),
+    enabled: row.enabled !== false,
     dbNow: time(row.db_now) ?? new Date(),
   };
 }
@@ -81,6 +82,7 @@ SELECT c.bluestakes_token AS token,
        c.credentials_version AS credentials_version,
        c.token_ttl_seconds AS ttl_override,
        c.token_last_used_at AS last_used_at,
+       c.enabled AS enabled,
        now() AS db_now,
        (SELECT count(*) FROM touched) AS touched
 FROM companies c
@@ -97,6 +99,7 @@ WHERE id = ${ID}
        OR bluestakes_token_refresh_at IS NULL OR bluestakes_token_refresh_at <= now())
   AND (token_lease_until IS NULL OR token_lease_until <= now())
   AND (login_hold_until IS NULL OR login_hold_until <= now())
+  AND enabled
 RETURNING token_lease_fence AS fence, bluestakes_token_version AS version,
           credentials_version, token_ttl_seconds AS ttl_override`;
 

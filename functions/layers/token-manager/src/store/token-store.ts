@@ -27,6 +27,8 @@ export interface TokenRow {
   readonly credentialsVersion: string;
   readonly ttlOverrideSeconds: number | null;
   readonly lastUsedAt: Date | null;
+  /** A disabled company gets no logins (the lease statement refuses it) and no token. */
+  readonly enabled: boolean;
   readonly dbNow: Date;
 }
 

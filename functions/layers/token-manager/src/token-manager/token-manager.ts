@@ -33,6 +33,7 @@ import {
 } from '../crypto';
 import { createDataApiExecutor, type SqlExecutor } from '../data-api';
 import {
+  CompanyDisabledError,
   CompanyNotFoundError,
   ConfigurationError,
   CredentialsNotFoundError,
@@ -440,6 +441,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     for (let poll = 0; ; poll++) {
       const row = await store.read(companyId, { touch: true });
       if (row === undefined) throw new CompanyNotFoundError(companyId);
+      if (!row.enabled) throw new CompanyDisabledError(companyId);
       const token = (row.expiresInMs ?? 0) > 0 ? await decrypt(companyId, row) : undefined;
       if (token === undefined && row.encryptedToken !== null && (row.expiresInMs ?? 0) > 0) {
         // Unreadable (its key was removed, it was tampered with, or a plaintext row from the original
@@ -677,7 +679,9 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     async storeCredentials(companyIdInput, input, { verify = true } = {}) {
       const companyId = parseCompanyId(companyIdInput);
       const credentials = validateCredentials(input);
-      await requireCompany(companyId);
+      const company = await requireCompany(companyId);
+      // Verifying is a login, which a disabled company does not get; storing alone is allowed.
+      if (verify && !company.enabled) throw new CompanyDisabledError(companyId);
       const login = verify ? await directLogin(credentials) : undefined;
       await credentialsStore.write(companyId, credentials);
       const accountKey = bluestakesAccountKey(credentials.username);
@@ -686,7 +690,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       l1.delete(companyId);
       let tokenCached = false;
       if (login !== undefined) {
-        const lifetime = lifetimeSeconds(login, now(), null);
+        const lifetime = lifetimeSeconds(login, now(), company.ttlOverrideSeconds);
         const write = await encryptedWrite(
           companyId,
           login.token,
