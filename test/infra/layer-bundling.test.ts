@@ -67,7 +67,6 @@ describe('the migration handler bundled with the layer, as Lambda loads them', (
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'test',
         AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         POWERTOOLS_DEV: 'false',
         DATABASE_RESOURCE_ARN: 'arn:aws:rds:us-east-1:123456789012:cluster:tokens',
         DATABASE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf',
