@@ -89,6 +89,7 @@ export class TokenServiceStack extends Stack {
     this.layer = new TokenManagerLayer(this, 'TokenManagerLayer', {
       libraryRoot: join(projectRoot, 'functions', 'layers', 'token-manager'),
       arnParameterName: `/${config.stackName}/token-manager-layer-arn`,
+      sourceMaps: config.functions.sourceMaps,
     });
     this.migrations = new DatabaseMigrations(this, 'Migrations', {
       projectRoot,
@@ -96,6 +97,7 @@ export class TokenServiceStack extends Stack {
       database: this.database,
       secrets: this.secrets,
       logRetention,
+      sourceMaps: config.functions.sourceMaps,
     });
 
     // Settings every token-manager function must share: the rate limit is fleet-wide only if all agree.
@@ -116,6 +118,7 @@ export class TokenServiceStack extends Stack {
         memorySize: config.functions.memoryMb,
         logRetention,
         environment: tokenEnvironment,
+        sourceMaps: config.functions.sourceMaps,
       })
         .bindDatabase(this.database)
         .bindEncryptionKey(this.secrets, 'read');
