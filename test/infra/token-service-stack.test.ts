@@ -360,6 +360,14 @@ describe('TokenServiceStack with the default settings', () => {
       template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' });
     });
 
+    it('keeps the master secret when the stack is deleted, with the final snapshot it unlocks', () => {
+      const secrets = resources(template, 'AWS::SecretsManager::Secret').filter(([id]) =>
+        id.includes('DatabaseClusterSecret'),
+      );
+      expect(secrets).toHaveLength(1);
+      expect(secrets[0]![1].DeletionPolicy).toBe('Retain');
+    });
+
     it('names the major engine version only, so automatic minor upgrades never meet a pinned minor', () => {
       template.hasResourceProperties('AWS::RDS::DBCluster', {
         Engine: 'aurora-postgresql',
@@ -648,6 +656,13 @@ describe('TokenServiceStack with custom settings', () => {
     synthesized.template.hasResourceProperties('AWS::ApiGateway::Stage', {
       MethodSettings: [Match.objectLike({ LoggingLevel: 'OFF' })],
     });
+  });
+
+  it('deletes the master secret with the cluster when the removal policy is destroy', () => {
+    const [, secret] = resources(synthesized.template, 'AWS::SecretsManager::Secret').find(([id]) =>
+      id.includes('DatabaseClusterSecret'),
+    )!;
+    expect(secret.DeletionPolicy).toBe('Delete');
   });
 
   it('drops auto-pause when the minimum capacity is above 0', () => {
