@@ -94,6 +94,7 @@ export class TokenServiceStack extends Stack {
     this.layer = new TokenManagerLayer(this, 'TokenManagerLayer', {
       libraryRoot: join(projectRoot, 'functions', 'layers', 'token-manager'),
       arnParameterName: `/${config.stackName}/token-manager-layer-arn`,
+      sourceMaps: config.functions.sourceMaps,
     });
     this.migrations = new DatabaseMigrations(this, 'Migrations', {
       projectRoot,
@@ -101,6 +102,7 @@ export class TokenServiceStack extends Stack {
       database: this.database,
       secrets: this.secrets,
       logRetention,
+      sourceMaps: config.functions.sourceMaps,
     });
 
     // Settings every token-manager function must share: the rate limit is fleet-wide only if all agree.
@@ -121,6 +123,7 @@ export class TokenServiceStack extends Stack {
         memorySize: config.functions.memoryMb,
         logRetention,
         environment: tokenEnvironment,
+        sourceMaps: config.functions.sourceMaps,
       })
         .bindDatabase(this.database)
         .bindEncryptionKey(this.secrets, 'read');

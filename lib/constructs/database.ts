@@ -92,6 +92,13 @@ export class TokenDatabase extends Construct {
       copyTagsToSnapshot: true,
     });
     this.secret = this.cluster.secret!;
+    // A final snapshot (or a retained cluster) is only usable with its master password: keep the secret
+    // holding it for as long as the data, instead of deleting it with the stack.
+    if (removalPolicy !== 'destroy') {
+      (this.cluster.node.findChild('Secret') as secretsmanager.Secret).applyRemovalPolicy(
+        RemovalPolicy.RETAIN,
+      );
+    }
 
     Validations.of(this.cluster).acknowledge(
       {

@@ -167,7 +167,7 @@ describe('TokenServiceStack with the default settings', () => {
       for (const r of HTTP_ROUTES) functionLogicalId(template, route(r.handler));
     });
 
-    it('runs every function on nodejs22.x, arm64, traced, with source maps and bounded limits', () => {
+    it('runs every function on nodejs22.x, arm64, traced, without source maps, with bounded limits', () => {
       for (const [id, fn] of serviceFunctions(template)) {
         const p = fn.Properties as Record<string, unknown> & {
           Environment: { Variables: Record<string, string> };
@@ -175,7 +175,8 @@ describe('TokenServiceStack with the default settings', () => {
         expect(p.Runtime, id).toBe('nodejs22.x');
         expect(p.Architectures, id).toEqual(['arm64']);
         expect(p.TracingConfig, id).toEqual({ Mode: 'Active' });
-        expect(p.Environment.Variables.NODE_OPTIONS, id).toBe('--enable-source-maps');
+        // Parsing maps costs every cold start; functionSourceMaps turns them on (see docs/deploy.md).
+        expect(p.Environment.Variables.NODE_OPTIONS, id).toBeUndefined();
         expect(p.Timeout, id).toBeLessThanOrEqual(600);
         expect(p.MemorySize, id).toBeLessThanOrEqual(512);
         expect(p.LoggingConfig, id).toMatchObject({ LogGroup: expect.anything(), LogFormat: 'JSON' });
@@ -389,6 +390,14 @@ describe('TokenServiceStack with the default settings', () => {
         DeletionPolicy: 'Snapshot',
       });
       template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' });
+    });
+
+    it('keeps the master secret when the stack is deleted, with the final snapshot it unlocks', () => {
+      const secrets = resources(template, 'AWS::SecretsManager::Secret').filter(([id]) =>
+        id.includes('DatabaseClusterSecret'),
+      );
+      expect(secrets).toHaveLength(1);
+      expect(secrets[0]![1].DeletionPolicy).toBe('Retain');
     });
 
     it('names the major engine version only, so automatic minor upgrades never meet a pinned minor', () => {
@@ -623,6 +632,7 @@ describe('TokenServiceStack with custom settings', () => {
       rateLimitMaxRequests: '4',
       httpFunctionTimeoutSeconds: '10',
       apiExecutionLogLevel: 'OFF',
+      functionSourceMaps: 'true',
     });
   });
   afterAll(() => synthesized.cleanup());
@@ -651,7 +661,11 @@ describe('TokenServiceStack with custom settings', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: 10,
       Environment: {
-        Variables: Match.objectLike({ RATE_LIMIT_MAX_REQUESTS: '4', DATA_API_RESUME_BUDGET_MS: '5000' }),
+        Variables: Match.objectLike({
+          RATE_LIMIT_MAX_REQUESTS: '4',
+          DATA_API_RESUME_BUDGET_MS: '5000',
+          NODE_OPTIONS: '--enable-source-maps',
+        }),
       },
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
@@ -674,6 +688,13 @@ describe('TokenServiceStack with custom settings', () => {
     synthesized.template.hasResourceProperties('AWS::ApiGateway::Stage', {
       MethodSettings: [Match.objectLike({ LoggingLevel: 'OFF' })],
     });
+  });
+
+  it('deletes the master secret with the cluster when the removal policy is destroy', () => {
+    const [, secret] = resources(synthesized.template, 'AWS::SecretsManager::Secret').find(([id]) =>
+      id.includes('DatabaseClusterSecret'),
+    )!;
+    expect(secret.DeletionPolicy).toBe('Delete');
   });
 
   it('drops auto-pause when the minimum capacity is above 0', () => {
