@@ -196,10 +196,10 @@ const DROP_TOKEN_COLUMNS = `
       token_lease_fence = token_lease_fence + 1`;
 
 /** One audited update of a single company row: `event` and `detail` land in the audit table. */
-const auditedUpdate = (set: string, event: string, detail: string, resultColumn: string) => `
+const auditedUpdate = (set: string, event: string, detail: string, resultColumn: string, where: string) => `
 WITH updated AS (
   UPDATE companies SET ${set}
-  WHERE id = ${ID}
+  WHERE id = ${ID} AND ${where}
   RETURNING id, bluestakes_token_version AS version
 ), audit AS (
   INSERT INTO token_auth_events (company_id, event, token_version, detail)
@@ -207,7 +207,15 @@ WITH updated AS (
 )
 SELECT count(*) AS ${resultColumn} FROM updated`;
 
-const CLEAR_SQL = auditedUpdate(DROP_TOKEN_COLUMNS, 'token_cleared', ':detail', 'cleared');
+// Both are compare-and-set on a counter they bump, so a retry after an unknown outcome applies at most
+// once, and a re-read tells whether the first attempt did (see `reconciled`).
+const CLEAR_SQL = auditedUpdate(
+  DROP_TOKEN_COLUMNS,
+  'token_cleared',
+  ':detail',
+  'cleared',
+  'token_lease_fence = CAST(:expectedFence AS bigint)',
+);
 
 const CREDENTIALS_CHANGED_SQL = auditedUpdate(
   `credentials_version = credentials_version + 1,
@@ -218,6 +226,7 @@ const CREDENTIALS_CHANGED_SQL = auditedUpdate(
   'credentials_changed',
   "'credentials replaced; old token cleared'",
   'updated',
+  'credentials_version = CAST(:expectedCredentialsVersion AS bigint)',
 );
 
 const EVENT_SQL = `
@@ -263,6 +272,8 @@ SELECT
   count(*) FILTER (WHERE login_hold_until > now()) AS held_companies,
   (SELECT count(*) FROM token_auth_events WHERE created_at > now() - interval '1 hour' AND event = 'login')
     AS logins_last_hour,
+  (SELECT count(*) FROM token_auth_events WHERE created_at > now() - interval '1 hour'
+                                            AND event = 'credentials_stored') AS verification_logins_last_hour,
   (SELECT count(*) FROM token_auth_events WHERE created_at > now() - interval '1 hour' AND event = 'login_failed')
     AS login_failures_last_hour,
   (SELECT count(*) FROM token_auth_events WHERE created_at > now() - interval '1 hour'
@@ -270,6 +281,17 @@ SELECT
   (SELECT count(*) FROM token_auth_events WHERE created_at > now() - interval '1 hour'
                                             AND event = 'token_invalidated') AS invalidations_last_hour
 FROM companies`;
+
+const FENCE_SQL = `
+SELECT token_lease_fence AS fence, credentials_version, bluestakes_token AS token
+FROM companies WHERE id = ${ID}`;
+
+/** The counters the compare-and-set writes check. */
+interface FenceRow {
+  readonly fence: string;
+  readonly credentialsVersion: string;
+  readonly encryptedToken: string | null;
+}
 
 function tokenParams(companyId: string, newVersion: string, write: TokenWrite) {
   return {
@@ -303,9 +325,49 @@ function nextVersion(version: string): string {
 export function createDataApiTokenStore(executor: SqlExecutor): TokenStore {
   const count = (rows: Row[], column: string) => Number(rows[0]?.[column] ?? 0);
 
+  /**
+   * Runs a compare-and-set write that bumps a counter. When it matches nothing (the counter moved: a
+   * concurrent writer, or our own earlier attempt whose answer was lost and the executor re-sent), the
+   * row is read again: `applied` decides from before/after whether the effect is in place; otherwise
+   * the write is tried again against the new value. Never blindly repeated.
+   */
+  async function reconciled(
+    companyId: string,
+    counter: (row: FenceRow) => string,
+    write: (row: FenceRow) => Promise<boolean>,
+    applied: (before: FenceRow, after: FenceRow) => boolean,
+  ): Promise<boolean> {
+    let before = await readFence(companyId);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (before === undefined) return false;
+      if (await write(before)) return true;
+      const after = await readFence(companyId);
+      if (after === undefined) return false;
+      if (applied(before, after)) return true;
+      if (counter(after) === counter(before)) return false;
+      before = after;
+    }
+    return false;
+  }
+
+  async function readFence(companyId: string): Promise<FenceRow | undefined> {
+    const { rows } = await executor.execute(FENCE_SQL, { companyId }, { idempotent: true });
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    return {
+      fence: String(row.fence),
+      credentialsVersion: String(row.credentials_version),
+      encryptedToken: text(row.token),
+    };
+  }
+
   return {
-    async read(companyId, { touch = false } = {}) {
-      const { rows } = await executor.execute(READ_SQL, { companyId, touch }, { idempotent: true });
+    async read(companyId, { touch = false, retryBudgetMs } = {}) {
+      const { rows } = await executor.execute(
+        READ_SQL,
+        { companyId, touch },
+        { idempotent: true, ...(retryBudgetMs === undefined ? {} : { retryBudgetMs }) },
+      );
       return rows[0] === undefined ? undefined : toTokenRow(companyId, rows[0]);
     },
 
@@ -371,8 +433,20 @@ export function createDataApiTokenStore(executor: SqlExecutor): TokenStore {
     },
 
     async clear(companyId, detail) {
-      const { rows } = await executor.execute(CLEAR_SQL, { companyId, detail: detail.slice(0, 500) });
-      return count(rows, 'cleared') > 0;
+      return reconciled(
+        companyId,
+        (row) => row.fence,
+        async (row) => {
+          const { rows } = await executor.execute(
+            CLEAR_SQL,
+            { companyId, detail: detail.slice(0, 500), expectedFence: row.fence },
+            { idempotent: true },
+          );
+          return count(rows, 'cleared') > 0;
+        },
+        // Applied when the fence moved on and no token is left (ours, or a clear racing ours).
+        (before, after) => BigInt(after.fence) > BigInt(before.fence) && after.encryptedToken === null,
+      );
     },
 
     async storeToken(companyId, write) {
@@ -395,8 +469,20 @@ export function createDataApiTokenStore(executor: SqlExecutor): TokenStore {
     },
 
     async markCredentialsChanged(companyId, accountKey) {
-      const { rows } = await executor.execute(CREDENTIALS_CHANGED_SQL, { companyId, accountKey });
-      return count(rows, 'updated') > 0;
+      return reconciled(
+        companyId,
+        (row) => row.credentialsVersion,
+        async (row) => {
+          const { rows } = await executor.execute(
+            CREDENTIALS_CHANGED_SQL,
+            { companyId, accountKey, expectedCredentialsVersion: row.credentialsVersion },
+            { idempotent: true },
+          );
+          return count(rows, 'updated') > 0;
+        },
+        // Any bump after our read came after our secret write: the new credentials are announced.
+        (before, after) => BigInt(after.credentialsVersion) > BigInt(before.credentialsVersion),
+      );
     },
 
     async recordEvent(companyId, event, detail) {
@@ -439,6 +525,7 @@ export function createDataApiTokenStore(executor: SqlExecutor): TokenStore {
         refreshing: field('refreshing'),
         held_companies: field('held_companies'),
         logins_last_hour: field('logins_last_hour'),
+        verification_logins_last_hour: field('verification_logins_last_hour'),
         login_failures_last_hour: field('login_failures_last_hour'),
         upstream_429s_last_hour: field('upstream_429s_last_hour'),
         invalidations_last_hour: field('invalidations_last_hour'),
