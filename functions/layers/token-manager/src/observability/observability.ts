@@ -23,7 +23,8 @@ export type TokenMetricName =
   | 'RateLimitDegraded'
   | 'DegradedServe'
   | 'TokenSuperseded'
-  | 'UpstreamClockSkew';
+  | 'UpstreamClockSkew'
+  | 'TokenShared';
 
 /** Structured logging as the library needs it; Powertools Logger satisfies it. */
 export interface LogSink {

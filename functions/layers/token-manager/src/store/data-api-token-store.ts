@@ -56,14 +56,8 @@ function toTokenRow(companyId: string, row: Row): TokenRow {
   };
 }
 
-const READ_SQL = `
-WITH touched AS (
-  UPDATE companies SET token_last_used_at = now()
-  WHERE id = ${ID} AND :touch
-    AND (token_last_used_at IS NULL OR token_last_used_at < now() - interval '5 minutes')
-  RETURNING id
-)
-SELECT c.bluestakes_token AS token,
+const ROW_COLUMNS = `
+       c.bluestakes_token AS token,
        c.bluestakes_token_version AS version,
        c.bluestakes_token_fingerprint AS fingerprint,
        c.bluestakes_account_key AS account_key,
@@ -81,10 +75,26 @@ SELECT c.bluestakes_token AS token,
        c.credentials_version AS credentials_version,
        c.token_ttl_seconds AS ttl_override,
        c.token_last_used_at AS last_used_at,
-       now() AS db_now,
-       (SELECT count(*) FROM touched) AS touched
+       now() AS db_now`;
+
+const READ_SQL = `
+WITH touched AS (
+  UPDATE companies SET token_last_used_at = now()
+  WHERE id = ${ID} AND :touch
+    AND (token_last_used_at IS NULL OR token_last_used_at < now() - interval '5 minutes')
+  RETURNING id
+)
+SELECT ${ROW_COLUMNS}, (SELECT count(*) FROM touched) AS touched
 FROM companies c
 WHERE c.id = ${ID}`;
+
+/** Other companies whose last login used the same Bluestakes account, freshest token first. */
+const SIBLINGS_SQL = `
+SELECT c.id AS company_id, ${ROW_COLUMNS}
+FROM companies c
+WHERE c.bluestakes_account_key = :accountKey AND c.id <> ${ID}
+ORDER BY c.bluestakes_token_expires_at DESC NULLS LAST
+LIMIT 20`;
 
 const LEASE_SQL = `
 UPDATE companies
@@ -139,6 +149,17 @@ WITH updated AS (
   UPDATE companies SET ${TOKEN_COLUMNS},
     token_lease_fence = token_lease_fence + 1
   WHERE id = ${ID} AND bluestakes_token_version = CAST(:expectedVersion AS bigint)
+  ${WRITTEN_RETURNING}
+), ${AUDIT_FROM('updated')}
+SELECT version, expires_in_ms, refresh_in_ms FROM updated`;
+
+/** Hands a sibling's fresh login to this company, only if its row has not moved since it was read. */
+const SHARE_SQL = `
+WITH updated AS (
+  UPDATE companies SET ${TOKEN_COLUMNS},
+    token_lease_fence = token_lease_fence + 1
+  WHERE id = ${ID} AND bluestakes_token_version = CAST(:expectedVersion AS bigint)
+    AND bluestakes_account_key = :accountKey
   ${WRITTEN_RETURNING}
 ), ${AUDIT_FROM('updated')}
 SELECT version, expires_in_ms, refresh_in_ms FROM updated`;
@@ -466,6 +487,20 @@ export function createDataApiTokenStore(executor: SqlExecutor): TokenStore {
         if (written !== undefined) return written;
       }
       return undefined;
+    },
+
+    async accountSiblings(companyId, accountKey) {
+      const { rows } = await executor.execute(SIBLINGS_SQL, { companyId, accountKey }, { idempotent: true });
+      return rows.map((row) => toTokenRow(String(row.company_id), row));
+    },
+
+    async shareToken(companyId, expectedVersion, write) {
+      const { rows } = await executor.execute(
+        SHARE_SQL,
+        { ...tokenParams(companyId, nextVersion(expectedVersion), write), expectedVersion },
+        { idempotent: true },
+      );
+      return toWritten(rows[0]);
     },
 
     async markCredentialsChanged(companyId, accountKey) {

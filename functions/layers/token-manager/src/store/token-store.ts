@@ -51,7 +51,7 @@ export interface TokenWrite {
   readonly refreshLeadSeconds: number;
   /** Time between asking Bluestakes and writing (the grant happened that long ago). */
   readonly elapsedSeconds: number;
-  readonly event: 'login' | 'token_stored' | 'credentials_stored';
+  readonly event: 'login' | 'token_stored' | 'credentials_stored' | 'token_shared';
 }
 
 export interface WrittenToken {
@@ -118,6 +118,20 @@ export interface TokenStore {
   clear(companyId: string, detail: string): Promise<boolean>;
   /** Stores a token outside the lease protocol (manual store, fresh credentials); takes over any lease. */
   storeToken(companyId: string, write: TokenWrite): Promise<WrittenToken | undefined>;
+  /**
+   * Other companies whose token came from the same Bluestakes account (tokens belong to the account:
+   * a login for one revokes the other's), freshest token first.
+   */
+  accountSiblings?(companyId: string, accountKey: string): Promise<TokenRow[]>;
+  /**
+   * Gives this company a token a sibling's login obtained, only while its version is still
+   * `expectedVersion` and it still belongs to the account; takes over any lease (fence bump).
+   */
+  shareToken?(
+    companyId: string,
+    expectedVersion: string,
+    write: TokenWrite,
+  ): Promise<WrittenToken | undefined>;
   /** New credentials: bump their version, lift any hold, clear the old token. False: no company. */
   markCredentialsChanged(companyId: string, accountKey: string): Promise<boolean>;
   recordEvent(companyId: string, event: string, detail: string): Promise<void>;

@@ -47,9 +47,7 @@ import {
   TokenRejectedError,
   TokenServiceError,
   TokenUnavailableError,
-  UpstreamBadResponseError,
   UpstreamRateLimitedError,
-  UpstreamUnavailableError,
 } from '../errors';
 import { type LogSink, type MetricsSink, powertoolsLogSink, powertoolsMetricsSink } from '../observability';
 import { createDataApiRateLimiter, type UpstreamRateLimiter } from '../rate-limit';
@@ -431,12 +429,17 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     override: BluestakesCredentials | undefined,
   ): Promise<ResolvedToken | undefined> {
     const startedAt = now();
+
     let login: BluestakesLogin;
     // Known before the first login only once credentials were stored; the login's own account wins.
     let accountKey: string | null = row.accountKey;
+    let siblings: TokenRow[] = [];
     try {
       const credentials = override ?? (await loadCredentials(companyId, lease));
       accountKey = bluestakesAccountKey(credentials.username);
+      siblings = await accountSiblings(companyId, accountKey);
+      const adopted = await adoptSiblingToken(companyId, lease, accountKey, siblings);
+      if (adopted !== undefined) return adopted.token;
       login = await client.login(credentials.username, credentials.password, context(accountKey));
     } catch (error) {
       // Not `message`: Powertools reserves that key for the log line's own text and drops ours.
@@ -489,7 +492,100 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       issuedAgoMs: elapsedSeconds * 1000,
     });
     l1.set(companyId, fresh);
+    await shareWithSiblings(companyId, siblings, login, write);
     return fresh;
+  }
+
+  /** Companies on the same Bluestakes account; best effort (none when the store cannot tell). */
+  async function accountSiblings(companyId: string, accountKey: string): Promise<TokenRow[]> {
+    if (store.accountSiblings === undefined) return [];
+    try {
+      return await store.accountSiblings(companyId, accountKey);
+    } catch (error) {
+      log.warn('Could not look up companies sharing the Bluestakes account', {
+        companyId,
+        errorCode: error instanceof TokenServiceError ? error.code : 'UNEXPECTED',
+      });
+      return [];
+    }
+  }
+
+  /**
+   * A sibling on the same account already holds a token that is not due: use it instead of logging
+   * in (a login would revoke it). Undefined when there is none; `{ token: undefined }` when the lease
+   * was lost meanwhile.
+   */
+  async function adoptSiblingToken(
+    companyId: string,
+    lease: Lease,
+    accountKey: string,
+    siblings: readonly TokenRow[],
+  ): Promise<{ token: ResolvedToken | undefined } | undefined> {
+    for (const sibling of siblings) {
+      if ((sibling.refreshInMs ?? 0) <= 0 || (sibling.expiresInMs ?? 0) <= 0) continue;
+      const token = await decrypt(sibling.companyId, sibling);
+      if (token === undefined) continue;
+      const issuedAgoSeconds = Math.max(0, (sibling.issuedAgoMs ?? 0) / 1000);
+      const expiresInSeconds = (sibling.expiresInMs ?? 0) / 1000;
+      const ring = await keyring.get();
+      const write: TokenWrite = {
+        encryptFor: (version) => encryptToken(ring, token, { companyId, version }),
+        fingerprint: tokenFingerprint(token),
+        accountKey,
+        lifetimeSeconds: issuedAgoSeconds + expiresInSeconds,
+        refreshLeadSeconds: expiresInSeconds - (sibling.refreshInMs ?? 0) / 1000,
+        elapsedSeconds: issuedAgoSeconds,
+        event: 'token_shared',
+      };
+      const written = await store.writeToken(companyId, lease, write);
+      metrics.count('TokenShared');
+      log.info('Using the token of a company on the same Bluestakes account', {
+        companyId,
+        fromCompanyId: sibling.companyId,
+        fingerprint: write.fingerprint,
+        leaseKept: written !== undefined,
+      });
+      if (written === undefined) return { token: undefined };
+      const shared = entry(token, written.version, accountKey, {
+        refreshInMs: written.refreshInMs,
+        expiresInMs: written.expiresInMs,
+        issuedAgoMs: sibling.issuedAgoMs ?? 0,
+      });
+      l1.set(companyId, shared);
+      return { token: shared };
+    }
+    return undefined;
+  }
+
+  /**
+   * Hands a fresh login to the companies on the same account (it has just revoked their tokens
+   * upstream), each only if its row did not move since it was read before the login. Best effort.
+   */
+  async function shareWithSiblings(
+    companyId: string,
+    siblings: readonly TokenRow[],
+    login: BluestakesLogin,
+    write: TokenWrite,
+  ): Promise<void> {
+    if (store.shareToken === undefined) return;
+    const ring = await keyring.get();
+    for (const sibling of siblings) {
+      try {
+        const written = await store.shareToken(sibling.companyId, sibling.version, {
+          ...write,
+          encryptFor: (version) => encryptToken(ring, login.token, { companyId: sibling.companyId, version }),
+          event: 'token_shared',
+        });
+        l1.delete(sibling.companyId);
+        if (written !== undefined) metrics.count('TokenShared');
+      } catch (error) {
+        log.warn('Could not share a login with a company on the same Bluestakes account', {
+          companyId,
+          siblingCompanyId: sibling.companyId,
+          errorCode: error instanceof TokenServiceError ? error.code : 'UNEXPECTED',
+        });
+      }
+    }
   }
 
   function heldError(companyId: string, row: TokenRow): TokenServiceError {

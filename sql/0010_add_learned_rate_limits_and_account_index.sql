@@ -98,3 +98,7 @@ BEGIN
   RETURN v_limit;
 END
 $$;
+
+-- Companies that share one Bluestakes account share its token: found by the account key.
+CREATE INDEX IF NOT EXISTS idx_companies_account_key
+ON companies(bluestakes_account_key) WHERE bluestakes_account_key IS NOT NULL;
