@@ -237,7 +237,8 @@ describe('the layer and every handler bundle, loaded the way Lambda loads them',
       bluestakesBaseUrl: 'https://127.0.0.1:9',
       ports: { api: 0, dataApi: 0, secrets: 0 },
     });
-  });
+    // Bundling every handler takes seconds, but minutes on a loaded 2-core machine.
+  }, 300_000);
   afterAll(async () => {
     await localStack?.close();
     rmSync(root, { recursive: true, force: true });
