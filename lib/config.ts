@@ -201,6 +201,23 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   alarms: { email: undefined, loginFailureThreshold: 5, upstream429Threshold: 1 },
 };
 
+/** The longest a Data API call keeps retrying while an auto-paused cluster resumes. */
+export const MAX_DATA_API_RESUME_BUDGET_MS = 45_000;
+/** API Gateway REST's integration timeout: past it the caller gets 504, whatever the function does. */
+export const API_GATEWAY_INTEGRATION_TIMEOUT_MS = 29_000;
+
+/**
+ * A function's Data API resume budget: {@link MAX_DATA_API_RESUME_BUDGET_MS}, or its timeout minus 5 s
+ * when that is shorter, so a resume that outlasts the budget is still answered (503 with Retry-After)
+ * before Lambda or API Gateway cut the request off. The local stack uses it too, so local timings
+ * are the deployed ones.
+ *
+ * @param functionTimeoutMs - the function's timeout
+ */
+export function dataApiResumeBudgetMs(functionTimeoutMs: number): number {
+  return Math.max(1_000, Math.min(MAX_DATA_API_RESUME_BUDGET_MS, functionTimeoutMs - 5_000));
+}
+
 /** Thrown at synth; the message names every offending context key. */
 export class ServiceConfigError extends Error {
   readonly problems: readonly string[];

@@ -34,6 +34,11 @@ export interface RouteAccess {
  */
 export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'store-credentials': { credentials: 'write' },
+  // The registry only ever deletes secrets: a new company's id may have a stale one, and deleting a
+  // company or its credentials removes its own. Listing, reading and updating touch the database only.
+  'create-company': { credentials: 'delete' },
+  'delete-credentials': { credentials: 'delete' },
+  'delete-company': { credentials: 'delete' },
   'test-credentials': {},
   'sync-tickets': { credentials: 'read' },
   'get-ticket-location': { credentials: 'read' },
@@ -129,6 +134,8 @@ export class TokenServiceStack extends Stack {
 
     const routeFunctions = new Map<string, ServiceFunction>();
     for (const route of HTTP_ROUTES) {
+      // An alias path reuses its handler's function: one function (and role) per handler folder.
+      if (routeFunctions.has(route.handler)) continue;
       const fn = tokenFunction(
         route.handler,
         `${route.method} ${route.path}: ${route.summary}`,

@@ -5,6 +5,7 @@ import middy, { type MiddyfiedHandler } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { httpErrorResponder } from './error-responder';
+import { jsonBodyParser } from './json-body';
 import { requestGuards } from './request-guards';
 import { MAX_JSON_BODY_BYTES } from './request-parsing';
 
@@ -19,12 +20,19 @@ export type HttpHandler = MiddyfiedHandler<APIGatewayProxyEvent, APIGatewayProxy
 export interface HttpHandlerOptions {
   /** Bodies larger than this are refused with 413 before the handler runs. @default 16 KiB */
   readonly maxBodyBytes?: number;
+  /**
+   * The route takes a JSON body: it is parsed before the handler runs (which reads it with
+   * `parseJsonBody`). Routes without one ignore any body, as API Gateway passes it along.
+   * @default false
+   */
+  readonly jsonBody?: boolean;
 }
 
 /**
  * Wraps an endpoint in the middy chain every HTTP handler shares: Lambda context in the logs (never
- * the event), metrics flushed on every invocation, lowercase header names, guards against
- * credentials in the query string and oversized bodies, and the one error-to-response mapping.
+ * the event), metrics flushed on every invocation, lowercase header names (before anything reads a
+ * header), guards against credentials in the query string, oversized bodies and padded ids, the JSON
+ * body parser when the route takes a body, and the one error-to-response mapping.
  *
  * @param lambdaHandler - the endpoint's own logic; it throws library or HTTP errors, never builds error bodies
  * @param options - see {@link HttpHandlerOptions}
@@ -36,5 +44,6 @@ export function httpHandler(lambdaHandler: HttpLambdaHandler, options: HttpHandl
     .use(httpHeaderNormalizer())
     .use(httpErrorResponder())
     .use(requestGuards({ maxBodyBytes: options.maxBodyBytes ?? MAX_JSON_BODY_BYTES }))
+    .use(options.jsonBody ? [jsonBodyParser()] : [])
     .handler(lambdaHandler);
 }

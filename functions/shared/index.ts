@@ -1,4 +1,10 @@
 export {
+  type CreateCompanyBody,
+  createCompanyBodySchema,
+  type UpdateCompanyBody,
+  updateCompanyBodySchema,
+} from './company-body';
+export {
   type StoreCredentialsBody,
   storeCredentialsBodySchema,
   type TestCredentialsBody,
@@ -14,11 +20,11 @@ export {
 } from './http-handler';
 export { HttpRequestError, type HttpRequestErrorCode } from './http-request-error';
 export { type ErrorBody, jsonResponse, RESPONSE_HEADERS } from './http-response';
+export { jsonBodyParser, parseJsonBody } from './json-body';
 export {
   bodyByteLength,
   headerValue,
   MAX_JSON_BODY_BYTES,
-  parseJsonBody,
   pathCompanyId,
   requestIdOf,
 } from './request-parsing';

@@ -1,14 +1,8 @@
-import { InvalidInputError, parseCompanyId } from '@bluestakes/token-manager';
+import { parseCompanyId } from '@bluestakes/token-manager';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import * as z from 'zod/mini';
-import { HttpRequestError } from './http-request-error';
 
 /** Bodies of this API are two short strings and a flag; anything near this size is not a real request. */
 export const MAX_JSON_BODY_BYTES = 16 * 1024;
-
-const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json$/i;
-const MAX_REPORTED_KEYS = 5;
-const MAX_KEY_LENGTH = 64;
 
 /**
  * A header's value whatever its casing (the header normalizer lowercases names, but helpers must not
@@ -47,68 +41,4 @@ export function bodyByteLength(event: Pick<APIGatewayProxyEvent, 'body' | 'isBas
  */
 export function pathCompanyId(event: Pick<APIGatewayProxyEvent, 'pathParameters'>): string {
   return parseCompanyId(event.pathParameters?.company_id, 'company_id');
-}
-
-function decodeBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): string {
-  const raw = event.body ?? '';
-  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (error) {
-    throw new HttpRequestError('INVALID_JSON', 'The request body is not valid UTF-8', { cause: error });
-  }
-}
-
-function safeKey(key: PropertyKey): string {
-  return String(key)
-    .replace(/[^\w.-]/g, '?')
-    .slice(0, MAX_KEY_LENGTH);
-}
-
-function toInvalidInput(issue: z.core.$ZodIssue): InvalidInputError {
-  const field = issue.path.length === 0 ? 'body' : issue.path.map(safeKey).join('.');
-  if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.slice(0, MAX_REPORTED_KEYS).map(safeKey);
-    const more =
-      issue.keys.length > MAX_REPORTED_KEYS ? ` (and ${issue.keys.length - MAX_REPORTED_KEYS} more)` : '';
-    return new InvalidInputError(keys[0] ?? field, `Unknown field(s): ${keys.join(', ')}${more}`);
-  }
-  return new InvalidInputError(field, issue.message);
-}
-
-/**
- * Reads the JSON body and validates it with `schema`. Every failure is a 4xx error with a code:
- * no body (BODY_REQUIRED), not JSON content (UNSUPPORTED_MEDIA_TYPE), unparsable (INVALID_JSON),
- * wrong shape or unknown fields (INVALID_INPUT naming the field). Messages never echo values.
- *
- * @param event - the API Gateway event (its body is left untouched)
- * @param schema - a strict zod object schema (`zod/mini` or classic `zod`)
- */
-export function parseJsonBody<T>(
-  event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers'>,
-  schema: z.core.$ZodType<T>,
-): T {
-  if (typeof event.body !== 'string' || event.body === '') {
-    throw new HttpRequestError('BODY_REQUIRED', 'A JSON body is required (content-type: application/json)');
-  }
-  const mediaType = (headerValue(event, 'content-type') ?? '').split(';')[0]?.trim() ?? '';
-  if (!JSON_MEDIA_TYPE.test(mediaType)) {
-    throw new HttpRequestError(
-      'UNSUPPORTED_MEDIA_TYPE',
-      'The body must be sent as content-type: application/json',
-    );
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(decodeBody(event));
-  } catch (error) {
-    if (error instanceof HttpRequestError) throw error;
-    throw new HttpRequestError('INVALID_JSON', 'The request body is not valid JSON', { cause: error });
-  }
-  const result = z.safeParse(schema, parsed);
-  if (!result.success) {
-    const [first] = result.error.issues;
-    throw first === undefined ? new InvalidInputError('body', 'The body is invalid') : toInvalidInput(first);
-  }
-  return result.data;
 }

@@ -1,4 +1,7 @@
-/** `POST /tokens/credentials/{company_id}`: handler -> token manager -> Secrets Manager and store. */
+/**
+ * `POST /tokens/credentials/{company_id}` (and its alias `POST /tickets/store-credentials/{company_id}`):
+ * handler -> token manager -> Secrets Manager and store.
+ */
 import { getDefaultTokenManager } from '@bluestakes/token-manager';
 import {
   type HttpLambdaHandler,
@@ -26,4 +29,4 @@ export const lambdaHandler: HttpLambdaHandler = async (event) => {
   });
 };
 
-export const handler = httpHandler(lambdaHandler);
+export const handler = httpHandler(lambdaHandler, { jsonBody: true });

@@ -38,4 +38,4 @@ export const lambdaHandler: HttpLambdaHandler = async (event, context) => {
   return jsonResponse(200, { success: true, ...result });
 };
 
-export const handler = httpHandler(lambdaHandler);
+export const handler = httpHandler(lambdaHandler, { jsonBody: true });

@@ -20,4 +20,4 @@ export const lambdaHandler: HttpLambdaHandler = async (event) => {
   return jsonResponse(200, { success: true, message: 'Credentials are valid', data });
 };
 
-export const handler = httpHandler(lambdaHandler);
+export const handler = httpHandler(lambdaHandler, { jsonBody: true });

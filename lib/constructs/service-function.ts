@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { dataApiResumeBudgetMs } from '../config';
 import { acknowledgeWildcardResource } from '../nag';
 import type { TokenDatabase } from './database';
 import type { CredentialsAccess, EncryptionKeyAccess, TokenServiceSecrets } from './secrets';
@@ -169,8 +170,7 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
   /** Sets the Data API variables and grants the rds-data actions on the cluster plus the secret read. */
   bindDatabase(database: TokenDatabase, options: BindDatabaseOptions = {}): this {
     const budgetMs =
-      options.resumeRetryBudget?.toMilliseconds() ??
-      Math.max(1_000, Math.min(45_000, this.timeout.toMilliseconds() - 5_000));
+      options.resumeRetryBudget?.toMilliseconds() ?? dataApiResumeBudgetMs(this.timeout.toMilliseconds());
     this.function.addEnvironment('DATABASE_RESOURCE_ARN', database.cluster.clusterArn);
     this.function.addEnvironment('DATABASE_SECRET_ARN', database.secret.secretArn);
     this.function.addEnvironment('DATABASE_NAME', database.databaseName);

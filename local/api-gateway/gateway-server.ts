@@ -204,21 +204,55 @@ export function createGatewayServer(settings: GatewaySettings): Server {
       });
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerUnparsable(error, socket));
+  // Node hands CONNECT to this event and, with no listener, closes the socket without a word. No route
+  // defines CONNECT, so it gets the answer of any method the API lacks.
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    const started = performance.now();
+    const requestId = randomUUID();
+    const reply = gatewayError(403, 'Missing Authentication Token');
+    writeRawReply(socket, '403 Forbidden', reply.body, requestId);
+    settings.onAccessLog?.({
+      requestId,
+      method: req.method ?? '',
+      path: '',
+      resource: null,
+      status: reply.status,
+      durationMs: Math.round(performance.now() - started),
+    });
+  });
   return server;
+}
+
+/** A whole JSON reply written straight to a socket Node has handed over, then the connection closed. */
+function writeRawReply(socket: Duplex, status: string, body: Buffer, requestId?: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const idHeader = requestId === undefined ? '' : `x-amzn-requestid: ${requestId}\r\n`;
+  socket.end(
+    Buffer.concat([
+      Buffer.from(
+        `HTTP/1.1 ${status}\r\ncontent-type: application/json\r\n${idHeader}` +
+          `content-length: ${body.length}\r\nconnection: close\r\n\r\n`,
+      ),
+      body,
+    ]),
+  );
 }
 
 /** Node's default answer to an unparsable request has no body; API Gateway's is JSON. */
 function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (!socket.writable || error.code === 'ECONNRESET') {
+  if (error.code === 'ECONNRESET') {
     socket.destroy();
     return;
   }
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const body = JSON.stringify({ message: tooLarge ? 'Request Header Fields Too Large' : 'Bad Request' });
-  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
-  socket.end(
-    `HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-      `connection: close\r\n\r\n${body}`,
+  writeRawReply(
+    socket,
+    tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request',
+    Buffer.from(body),
   );
 }
 

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { HTTP_ROUTES, type HttpRoute } from '../../functions/http-routes';
+import { DEPLOYED_TIMINGS } from '../deployed-timings';
 import { type AccessLogEntry, createGatewayServer, listen } from './gateway-server';
 import { loadFunctionHandler, type ProxyHandler } from './handler-loader';
 
@@ -16,9 +17,9 @@ export interface LocalApiGatewayOptions {
   readonly loadHandler?: (folder: string) => Promise<ProxyHandler>;
   /** Shown in `requestContext.stage` and `requestContext.path`. @default 'local' */
   readonly stage?: string;
-  /** API Gateway's integration timeout: past it the caller gets 504. @default 29 000 */
+  /** API Gateway's integration timeout: past it the caller gets 504. @default 29 000, as deployed */
   readonly integrationTimeoutMs?: number;
-  /** The functions' timeout, seen through `context.getRemainingTimeInMillis()`. @default 30 000 */
+  /** The functions' timeout, seen through `context.getRemainingTimeInMillis()`. @default 25 000, as deployed */
   readonly lambdaTimeoutMs?: number;
   /** API Gateway's payload limit. @default 10 MiB */
   readonly maxBodyBytes?: number;
@@ -73,8 +74,8 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
     accountId: '123456789012',
     apiId: 'local',
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    integrationTimeoutMs: options.integrationTimeoutMs ?? 29_000,
-    lambdaTimeoutMs: options.lambdaTimeoutMs ?? 30_000,
+    integrationTimeoutMs: options.integrationTimeoutMs ?? DEPLOYED_TIMINGS.integrationTimeoutMs,
+    lambdaTimeoutMs: options.lambdaTimeoutMs ?? DEPLOYED_TIMINGS.httpFunctionTimeoutMs,
     lambdaMemoryMb: 256,
     functionNamePrefix: 'bluestakes-token-service-',
     binaryMediaTypes: options.binaryMediaTypes ?? ['application/octet-stream'],

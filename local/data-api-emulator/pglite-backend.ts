@@ -26,6 +26,8 @@ import { SessionLock } from './session-lock';
 export interface PgliteBackendOptions {
   /** Folder to persist the database in; in-memory when omitted. */
   readonly dataDir?: string;
+  /** A data directory dumped by `PGlite.dumpDataDir`, to start from instead of an empty cluster. */
+  readonly loadDataDir?: Blob;
 }
 
 const { serialize } = protocol;
@@ -184,7 +186,10 @@ class PgliteBackend implements SqlBackend {
 }
 
 export async function createPgliteBackend(options: PgliteBackendOptions = {}): Promise<SqlBackend> {
-  const db = await PGlite.create(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  const db = await PGlite.create({
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.loadDataDir === undefined ? {} : { loadDataDir: options.loadDataDir }),
+  });
   const probe = new PgliteSession(db, 0, () => undefined);
   await probe.reset();
   const identity = await probe.query('SELECT pg_backend_pid()::text, current_database()::text');

@@ -169,7 +169,6 @@ describe('the layer and every handler bundle, loaded the way Lambda loads them',
             PATH: process.env.PATH,
             ...(nodePath === undefined ? {} : { NODE_PATH: nodePath }),
             ...localStack.env,
-            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
             // Nothing listens there: a handler that tried to send a message would fail, not reach AWS.
             AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9',
             TICKET_SYNC_QUEUE_URL: 'http://127.0.0.1:9/123456789012/ticket-sync',

@@ -6,6 +6,7 @@ import { HTTP_ROUTES } from '../../functions/http-routes';
 import { digestSqlDirectory } from '../../lib/constructs/migrations';
 import { TOKEN_METRICS_NAMESPACE, TOKEN_METRICS_SERVICE } from '../../lib/constructs/monitoring';
 import { REPOSITORY_ROOT, ROUTE_ACCESS } from '../../lib/token-service-stack';
+import { DEPLOYED_TIMINGS } from '../../local/deployed-timings';
 import { type SynthesizedStack, synthStack } from './synth-stack';
 
 interface Resource {
@@ -25,7 +26,7 @@ interface Statement {
 const SYNTH_TIMEOUT_MS = 300_000;
 const CREDENTIALS_PATTERN = ':secret:bluestakes-token-service/companies/*';
 // + scheduled cleanup + migrations + ticket sync worker + ticket sync scheduler
-const OUR_FUNCTION_COUNT = HTTP_ROUTES.length + 4;
+const OUR_FUNCTION_COUNT = new Set(HTTP_ROUTES.map((r) => r.handler)).size + 4;
 
 function resources(template: Template, type: string): [string, Resource][] {
   return Object.entries(template.findResources(type) as Record<string, Resource>);
@@ -191,6 +192,24 @@ describe('TokenServiceStack with the default settings', () => {
       }
     });
 
+    it('gives the local stack the HTTP functions’ own timeout and Data API resume budget', () => {
+      for (const r of HTTP_ROUTES) {
+        const fn = template.toJSON().Resources[functionLogicalId(template, route(r.handler))] as Resource & {
+          Properties: { Environment: { Variables: Record<string, string> } };
+        };
+        expect(Number(fn.Properties.Timeout) * 1000).toBe(DEPLOYED_TIMINGS.httpFunctionTimeoutMs);
+        expect(fn.Properties.Environment.Variables.DATA_API_RESUME_BUDGET_MS).toBe(
+          String(DEPLOYED_TIMINGS.dataApiResumeBudgetMs),
+        );
+      }
+      // A resume that outlasts the budget is answered (503) well before API Gateway gives up (504).
+      expect(DEPLOYED_TIMINGS).toEqual({
+        integrationTimeoutMs: 29_000,
+        httpFunctionTimeoutMs: 25_000,
+        dataApiResumeBudgetMs: 20_000,
+      });
+    });
+
     it('attaches the token-manager layer to every function', () => {
       const [layerId] = resources(template, 'AWS::Lambda::LayerVersion')[0]!;
       for (const [id, fn] of serviceFunctions(template)) {
@@ -255,6 +274,7 @@ describe('TokenServiceStack with the default settings', () => {
       const expected: Record<string, string[]> = {
         write: ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue'],
         read: ['secretsmanager:GetSecretValue'],
+        delete: ['secretsmanager:DeleteSecret'],
       };
       const routeIds = new Map(
         HTTP_ROUTES.map((r) => [functionLogicalId(template, route(r.handler)), r.handler]),
@@ -281,6 +301,9 @@ describe('TokenServiceStack with the default settings', () => {
         'clear-token',
         'get-token-status',
         'test-credentials',
+        'list-companies',
+        'get-company',
+        'update-company',
       ]) {
         expect(ROUTE_ACCESS[handler]?.credentials, handler).toBeUndefined();
         const statements = roleStatements(template, functionLogicalId(template, route(handler)));
@@ -288,6 +311,15 @@ describe('TokenServiceStack with the default settings', () => {
       }
       const cleanup = roleStatements(template, functionLogicalId(template, 'Scheduled cleanup'));
       expect(JSON.stringify(cleanup)).not.toContain('companies/*');
+    });
+
+    it('lets the company registry delete secrets under the prefix, and never read them', () => {
+      for (const handler of ['create-company', 'delete-credentials', 'delete-company']) {
+        expect(ROUTE_ACCESS[handler]?.credentials, handler).toBe('delete');
+        const statements = roleStatements(template, functionLogicalId(template, route(handler)));
+        const onPrefix = statements.filter((s) => JSON.stringify(s.Resource).includes(CREDENTIALS_PATTERN));
+        expect(actionsOf(onPrefix), handler).toEqual(['secretsmanager:DeleteSecret']);
+      }
     });
 
     it('never grants a Secrets Manager or rds-data action on every resource', () => {

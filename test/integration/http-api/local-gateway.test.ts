@@ -205,7 +205,9 @@ describe('the proxy event reaching the handler', () => {
     });
     expect(event.requestContext.requestId).toBe(res.headers['x-amzn-requestid']);
     expect(typeof event.requestContext.requestTimeEpoch).toBe('number');
+    // The deployed HTTP functions' 25 s timeout, not a longer local one.
     expect(context.getRemainingTimeInMillis()).toBeGreaterThan(20_000);
+    expect(context.getRemainingTimeInMillis()).toBeLessThanOrEqual(25_000);
     expect(context.awsRequestId).not.toBe(event.requestContext.requestId);
     expect(fake.calls).toEqual([{ method: 'clearToken', args: ['1001'] }]);
   });
@@ -307,6 +309,38 @@ describe('requests Node cannot parse', () => {
     );
     expect(reply).toMatch(/^HTTP\/1\.1 400/);
     expect(json(reply.slice(reply.indexOf('\r\n\r\n') + 4))).toEqual({ message: 'Bad Request' });
+  });
+});
+
+describe('methods no route defines', () => {
+  const bodyOf = (reply: string) => json(reply.slice(reply.indexOf('\r\n\r\n') + 4));
+
+  it('answers CONNECT with 403 and a JSON body instead of closing without a reply', async () => {
+    const reply = await rawSocketExchange(
+      gateway.url,
+      `CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nx-api-key: ${API_KEY}\r\n\r\n`,
+    );
+    expect(reply).toMatch(/^HTTP\/1\.1 403 /);
+    expect(reply).toMatch(/\r\nx-amzn-requestid: [0-9a-f-]{36}\r\n/);
+    expect(bodyOf(reply)).toEqual({ message: 'Missing Authentication Token' });
+    expect(seen).toEqual([]);
+    expect(accessLog).toMatchObject([{ method: 'CONNECT', status: 403, resource: null }]);
+  });
+
+  it.each(['PROPFIND', 'TRACE', 'PUT', 'HEAD'])(
+    'answers %s on a known path with 403 Missing Authentication Token',
+    async (method) => {
+      const res = await rawRequest(gateway.url, { method, path: '/tokens/stats', headers: authed() });
+      expect(res.status).toBe(403);
+      if (method !== 'HEAD') expect(json(res.text)).toEqual({ message: 'Missing Authentication Token' });
+      expect(seen).toEqual([]);
+    },
+  );
+
+  it('answers a method Node does not know with 400 and a JSON body', async () => {
+    const reply = await rawSocketExchange(gateway.url, 'BREW /tokens/stats HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    expect(bodyOf(reply)).toEqual({ message: 'Bad Request' });
   });
 });
 

@@ -1,7 +1,12 @@
 import { setDefaultTokenManager } from '@bluestakes/token-manager';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { httpHandler, MAX_JSON_BODY_BYTES } from '../../../functions/shared';
+import {
+  httpHandler,
+  MAX_JSON_BODY_BYTES,
+  parseJsonBody,
+  testCredentialsBodySchema,
+} from '../../../functions/shared';
 import { handler as storeCredentials } from '../../../functions/store-credentials/handler';
 import { handler as testCredentials } from '../../../functions/test-credentials/handler';
 import { lambdaContext, restApiEvent } from '../../support/api-gateway-events';
@@ -151,7 +156,10 @@ describe('credentials in the query string', () => {
 
     expect(result.statusCode).toBe(400);
     expect(result.body).toMatchObject({ success: false, error: { code: 'CREDENTIALS_IN_QUERY' } });
-    expect((result.body as { error: { message: string } }).error.message).toMatch(/JSON body/);
+    const { message } = (result.body as { error: { message: string } }).error;
+    expect(message).toMatch(/JSON body/);
+    expect(message).toContain('POST /tokens/credentials/test');
+    expect(message).toContain('{"username": "<username>", "password": "<password>"}');
     expect(fake.calls).toEqual([]);
     expectDocumented('POST', RESOURCE, result);
   });
@@ -184,6 +192,58 @@ describe('credentials in the query string', () => {
       query: { trace: '1' },
     });
     expect((await invoke(testCredentials, event)).statusCode).toBe(200);
+  });
+});
+
+describe('the JSON body parser (@middy/http-json-body-parser)', () => {
+  it('hands the handler the parsed body in event.body, after the header normalizer ran', async () => {
+    captureOutput();
+    let seen: unknown;
+    const echo = httpHandler(
+      async (event) => {
+        seen = { body: event.body, headers: event.headers };
+        return { statusCode: 204, body: '' };
+      },
+      { jsonBody: true },
+    );
+    const event = testEvent('{"a":[1,"x"]}', { 'CONTENT-TYPE': 'application/json' });
+    const result = await echo(event, lambdaContext());
+
+    expect(result.statusCode).toBe(204);
+    expect(seen).toMatchObject({ body: { a: [1, 'x'] }, headers: { 'content-type': 'application/json' } });
+  });
+
+  it('leaves the body alone on routes that take none', async () => {
+    captureOutput();
+    let seen: unknown;
+    const bare = httpHandler(async (event) => {
+      seen = event.body;
+      return { statusCode: 204, body: '' };
+    });
+    await bare(testEvent('not json', { 'content-type': 'text/plain' }), lambdaContext());
+    expect(seen).toBe('not json');
+  });
+
+  it('keeps the raw body (it may hold a password) out of every log line of a refused parse', async () => {
+    const output = captureOutput();
+    const result = await invoke(
+      testCredentials,
+      testEvent('{"username":"u","password":"pw-in-bad-json"', { 'Content-Type': 'application/json' }),
+    );
+    expect(result.statusCode).toBe(400);
+    expect(output.logs().length).toBeGreaterThan(0);
+    expect(output.text()).not.toContain('pw-in-bad-json');
+    expect(result.rawBody).not.toContain('pw-in-bad-json');
+  });
+
+  it('answers a handler that reads a body it was not built to parse with a 500 (a wiring mistake)', async () => {
+    captureOutput();
+    const miswired = httpHandler(async (event) => {
+      parseJsonBody(event, testCredentialsBodySchema);
+      return { statusCode: 204, body: '' };
+    });
+    const result = await invoke(miswired, testEvent(FAKE_ACCOUNT));
+    expect(result.statusCode).toBe(500);
   });
 });
 

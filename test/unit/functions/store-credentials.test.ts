@@ -90,17 +90,26 @@ describe('POST /tokens/credentials/{company_id}', () => {
     expectDocumented('POST', RESOURCE, result);
   });
 
-  it.each(['abc', '0', '-5', '1.5', '99999999999999999999', ''])(
-    'refuses the company id %j with 400 naming company_id, before any library call',
-    async (companyId) => {
-      captureOutput();
-      const result = await invoke(handler, storeEvent(companyId, { body: FAKE_ACCOUNT }));
-      expect(result.statusCode).toBe(400);
-      expect(result.body).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'company_id' } });
-      expect(fake.calls).toEqual([]);
-      expectDocumented('POST', RESOURCE, result);
-    },
-  );
+  it.each([
+    'abc',
+    '0',
+    '-5',
+    '1.5',
+    '99999999999999999999',
+    '',
+    '1e3',
+    ' 1001',
+    '1001\n',
+    '10 01',
+    '\t1001 ',
+  ])('refuses the company id %j with 400 naming company_id, before any library call', async (companyId) => {
+    captureOutput();
+    const result = await invoke(handler, storeEvent(companyId, { body: FAKE_ACCOUNT }));
+    expect(result.statusCode).toBe(400);
+    expect(result.body).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'company_id' } });
+    expect(fake.calls).toEqual([]);
+    expectDocumented('POST', RESOURCE, result);
+  });
 
   it.each([
     ['an unknown field', { ...FAKE_ACCOUNT, remember: true }, 'remember'],
@@ -142,5 +151,89 @@ describe('POST /tokens/credentials/{company_id}', () => {
     const result = await invoke(handler, storeEvent('1001', { body: { username: 'u', password: secret } }));
     expect(result.statusCode).toBe(400);
     expect(result.rawBody).not.toContain('hunter2');
+  });
+
+  it.each([
+    ['a lone high surrogate in the password', '{"username":"digger","password":"pa\\ud800ss"}', 'password'],
+    ['a lone low surrogate in the username', '{"username":"\\udc00digger","password":"p"}', 'username'],
+    ['a reversed pair', '{"username":"u","password":"\\udc00\\ud800"}', 'password'],
+    [
+      'a lone surrogate in an unknown field',
+      '{"username":"u","password":"p","note":["ok","\\ud83d"]}',
+      'note.1',
+    ],
+  ])(
+    'refuses %s with 400 INVALID_INPUT naming the field, before any library call',
+    async (_name, body, field) => {
+      captureOutput();
+      const result = await invoke(
+        handler,
+        storeEvent('1001', { body, headers: { 'content-type': 'application/json' } }),
+      );
+      expect(result.statusCode).toBe(400);
+      expect(result.body).toMatchObject({ success: false, error: { code: 'INVALID_INPUT', field } });
+      expect(fake.calls).toEqual([]);
+      expectDocumented('POST', RESOURCE, result);
+    },
+  );
+
+  it('accepts characters outside the BMP, written raw or as an escaped surrogate pair', async () => {
+    captureOutput();
+    const body = '{"username":"digger","password":"pick\\ud83d\\ude9c⛏️🚜","verify":false}';
+    const result = await invoke(
+      handler,
+      storeEvent('1001', { body, headers: { 'content-type': 'application/json' } }),
+    );
+    expect(result.statusCode).toBe(200);
+    expect(fake.calls[0]?.args[1]).toEqual({ username: 'digger', password: 'pick🚜⛏️🚜' });
+  });
+});
+
+describe('POST /tickets/store-credentials/{company_id} (the original path)', () => {
+  const fake = createFakeTokenManager();
+
+  beforeEach(() => {
+    fake.reset();
+    setDefaultTokenManager(fake.manager);
+  });
+  afterEach(() => setDefaultTokenManager(undefined));
+
+  const aliasEvent = (companyId: string, init: Partial<RestEventInit> = {}) =>
+    restApiEvent({
+      method: 'POST',
+      resource: '/tickets/store-credentials/{company_id}',
+      pathParameters: { company_id: companyId },
+      ...init,
+    });
+
+  it('is served by the same handler, with the same JSON body and answer', async () => {
+    captureOutput();
+    const viaAlias = await invoke(handler, aliasEvent('1003', { body: FAKE_ACCOUNT }));
+    const aliasCalls = [...fake.calls];
+    fake.reset();
+    const viaRoute = await invoke(handler, storeEvent('1003', { body: FAKE_ACCOUNT }));
+
+    expect(viaAlias.statusCode).toBe(200);
+    expect(viaAlias.body).toEqual(viaRoute.body);
+    expect(aliasCalls).toEqual(fake.calls);
+    expectDocumented('POST', '/tickets/store-credentials/{company_id}', viaAlias);
+  });
+
+  it('refuses credentials in the query string with a message showing the JSON body to send instead', async () => {
+    const output = captureOutput();
+    const result = await invoke(
+      handler,
+      aliasEvent('1003', { query: { username: 'qs-user-3', password: 'qs-secret-3' } }),
+    );
+
+    expect(result.statusCode).toBe(400);
+    const { error } = result.body as { error: { code: string; message: string } };
+    expect(error.code).toBe('CREDENTIALS_IN_QUERY');
+    expect(error.message).toContain('POST /tickets/store-credentials/{company_id}');
+    expect(error.message).toContain('content-type: application/json');
+    expect(error.message).toContain('{"username": "<username>", "password": "<password>"}');
+    expect(`${result.rawBody}${output.text()}`).not.toMatch(/qs-user-3|qs-secret-3/);
+    expect(fake.calls).toEqual([]);
+    expectDocumented('POST', '/tickets/store-credentials/{company_id}', result);
   });
 });

@@ -78,4 +78,26 @@ describe('POST /tokens/credentials/test', () => {
     expect(result.body).toMatchObject({ error: { code: 'UPSTREAM_UNAVAILABLE' } });
     expectDocumented('POST', RESOURCE, result);
   });
+
+  it('refuses a password with a lone UTF-16 surrogate with 400 naming password, and never calls the library', async () => {
+    captureOutput();
+    const body = '{"username":"digger","password":"x\\udfffy"}';
+    const result = await invoke(
+      handler,
+      restApiEvent({
+        method: 'POST',
+        resource: RESOURCE,
+        body,
+        headers: { 'Content-Type': 'application/json' },
+      }),
+    );
+
+    expect(result.statusCode).toBe(400);
+    expect(result.body).toMatchObject({
+      success: false,
+      error: { code: 'INVALID_INPUT', field: 'password' },
+    });
+    expect(fake.calls).toEqual([]);
+    expectDocumented('POST', RESOURCE, result);
+  });
 });

@@ -135,6 +135,25 @@ describe('DELETE /tokens/{company_id}', () => {
     expect(fake.calls).toEqual([]);
     expect(fake.snapshot()).toBe(before);
   });
+
+  it.each([' 1001', '1001\n', '1001 ', '\u00a01001', '1e3'])(
+    'refuses the id %j with 400 INVALID_INPUT naming company_id, as it refuses 1e3',
+    async (companyId) => {
+      const result = await invoke(clearToken, event(companyId));
+
+      expect(result.statusCode).toBe(400);
+      expect(result.body).toEqual({
+        success: false,
+        error: {
+          code: 'INVALID_INPUT',
+          message: 'company_id must be a positive integer',
+          field: 'company_id',
+        },
+      });
+      expect(fake.calls).toEqual([]);
+      expectDocumented('DELETE', '/tokens/{company_id}', result);
+    },
+  );
 });
 
 describe('GET /tokens/{company_id}/status', () => {

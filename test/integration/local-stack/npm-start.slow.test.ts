@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEPLOYED_TIMINGS } from '../../../local/deployed-timings';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -103,6 +104,9 @@ describe('npm start', () => {
         'DATABASE_NAME',
       ]),
     );
+
+    // The layer in another process gets the deployed resume budget, not the library's longer default.
+    expect(variables.DATA_API_RESUME_BUDGET_MS).toBe(String(DEPLOYED_TIMINGS.dataApiResumeBudgetMs));
 
     const result = await runExample(variables, '2');
 
