@@ -62,6 +62,12 @@ export interface ApiConfig {
    * @default true
    */
   readonly createCloudWatchRole: boolean;
+  /**
+   * Also require IAM (SigV4) authorization on every method, for callers that are AWS workloads: they
+   * sign each request and still send an API key (the usage plan's limits stay per key).
+   * @default false
+   */
+  readonly iamAuthorization: boolean;
 }
 
 export interface FunctionsConfig {
@@ -141,6 +147,7 @@ export const CONTEXT_KEYS = [
   'apiKeyNames',
   'apiExecutionLogLevel',
   'apiCreateCloudWatchRole',
+  'apiIamAuthorization',
   'functionMemoryMb',
   'httpFunctionTimeoutSeconds',
   'logRetentionDays',
@@ -186,6 +193,7 @@ export const DEFAULT_CONFIG: ServiceConfig = {
     keyNames: ['default'],
     executionLogLevel: 'ERROR',
     createCloudWatchRole: true,
+    iamAuthorization: false,
   },
   functions: { memoryMb: 512, httpTimeoutSeconds: 25, logRetentionDays: 30, sourceMaps: false },
   cleanupSchedule: 'rate(30 minutes)',
@@ -440,6 +448,7 @@ export function readServiceConfig(source: ContextSource): ServiceConfig {
         d.api.executionLogLevel,
       ),
       createCloudWatchRole: read.boolean('apiCreateCloudWatchRole', d.api.createCloudWatchRole),
+      iamAuthorization: read.boolean('apiIamAuthorization', d.api.iamAuthorization),
     },
     functions: {
       memoryMb: read.number('functionMemoryMb', d.functions.memoryMb, { min: 128, max: 10_240 }),

@@ -186,6 +186,7 @@ export class TokenServiceStack extends Stack {
       keyNames: config.api.keyNames,
       executionLogLevel: config.api.executionLogLevel,
       createCloudWatchRole: config.api.createCloudWatchRole,
+      iamAuthorization: config.api.iamAuthorization,
       logRetention,
     });
 
@@ -268,6 +269,12 @@ export class TokenServiceStack extends Stack {
       DashboardUrl: { value: this.monitoring.dashboardUrl, description: 'CloudWatch dashboard' },
       AlarmTopicArn: { value: this.monitoring.alarmTopic.topicArn, description: 'SNS topic of the alarms' },
     };
+    if (this.api.invokePolicy !== undefined) {
+      outputs.ApiInvokePolicyArn = {
+        value: this.api.invokePolicy.managedPolicyArn,
+        description: 'Managed policy an AWS workload attaches to call the API (SigV4, plus an API key)',
+      };
+    }
     for (const [outputId, output] of Object.entries(outputs)) {
       new CfnOutput(this, outputId, output);
     }

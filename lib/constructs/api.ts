@@ -1,10 +1,12 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { HttpMethod } from '../../functions/http-routes';
 import type { ApiExecutionLogLevel, QuotaPeriod } from '../config';
+import { acknowledgeWildcardResource } from '../nag';
 import { pascalCase } from '../naming';
 
 export interface ApiRoute {
@@ -30,6 +32,12 @@ export interface TokenServiceApiProps {
   readonly createCloudWatchRole?: boolean;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Require IAM (SigV4) authorization on every method as well as the API key; callers need
+   * `execute-api:Invoke` (see `invokePolicy`).
+   * @default false
+   */
+  readonly iamAuthorization?: boolean;
 }
 
 const LOG_LEVELS: Readonly<Record<ApiExecutionLogLevel, apigw.MethodLoggingLevel>> = {
@@ -54,6 +62,8 @@ export class TokenServiceApi extends Construct {
   readonly usagePlan: apigw.UsagePlan;
   readonly apiKeys: readonly apigw.IApiKey[];
   readonly accessLogGroup: logs.LogGroup;
+  /** Grants `execute-api:Invoke` on every route of the stage; only with `iamAuthorization`. */
+  readonly invokePolicy: iam.ManagedPolicy | undefined;
   /** Where API Gateway writes execution logs; absent when they are off. */
   readonly executionLogGroup: logs.LogGroup | undefined;
 
@@ -62,6 +72,8 @@ export class TokenServiceApi extends Construct {
     const executionLogLevel = props.executionLogLevel ?? 'ERROR';
     const createCloudWatchRole = props.createCloudWatchRole ?? true;
     const stageName = props.stageName ?? 'v1';
+    const iamAuthorization = props.iamAuthorization ?? false;
+    const authorizationType = iamAuthorization ? apigw.AuthorizationType.IAM : apigw.AuthorizationType.NONE;
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -72,7 +84,7 @@ export class TokenServiceApi extends Construct {
       description: 'Bluestakes token service: token cache administration and credentials',
       endpointTypes: [apigw.EndpointType.REGIONAL],
       apiKeySourceType: apigw.ApiKeySourceType.HEADER,
-      defaultMethodOptions: { apiKeyRequired: true },
+      defaultMethodOptions: { apiKeyRequired: true, authorizationType },
       cloudWatchRole: createCloudWatchRole,
       ...(createCloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       deployOptions: {
@@ -134,6 +146,7 @@ export class TokenServiceApi extends Construct {
         new apigw.LambdaIntegration(route.function, { allowTestInvoke: false }),
         {
           apiKeyRequired: true,
+          authorizationType,
           requestValidator: validator,
           requestParameters: Object.fromEntries(
             pathParameters.map((name) => [`method.request.path.${name}`, true]),
@@ -159,6 +172,25 @@ export class TokenServiceApi extends Construct {
       return key;
     });
 
+    this.invokePolicy = iamAuthorization
+      ? new iam.ManagedPolicy(this, 'InvokePolicy', {
+          description: 'Lets an AWS workload call every route of the Bluestakes token service (SigV4)',
+          statements: [
+            new iam.PolicyStatement({
+              actions: ['execute-api:Invoke'],
+              resources: [this.restApi.arnForExecuteApi('*', '/*', stageName)],
+            }),
+          ],
+        })
+      : undefined;
+    if (this.invokePolicy !== undefined) {
+      acknowledgeWildcardResource(
+        this.invokePolicy,
+        this.restApi.arnForExecuteApi('*', '/*', stageName),
+        'Every method and path of this one API stage: the policy is for callers of the whole service.',
+      );
+    }
+
     Validations.of(this.restApi).acknowledge(
       {
         id: 'AwsSolutions-APIG2',
@@ -173,12 +205,6 @@ export class TokenServiceApi extends Construct {
           'A WAF web ACL can be associated with the stage later without changing the API.',
       },
       {
-        id: 'AwsSolutions-APIG4',
-        reason:
-          'The design authenticates callers with API keys on every method (usage plan per key); the API serves ' +
-          'machine clients, not end users, so there is no IAM, Cognito or Lambda authorizer.',
-      },
-      {
         id: 'AwsSolutions-COG4',
         reason: 'No end users: machine callers authenticate with API keys (see AwsSolutions-APIG4).',
       },
@@ -189,6 +215,14 @@ export class TokenServiceApi extends Construct {
           'the API Gateway documentation prescribes and covers CloudWatch Logs only.',
       },
     );
+    if (!iamAuthorization) {
+      Validations.of(this.restApi).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'The design authenticates callers with API keys on every method (usage plan per key); the API serves ' +
+          'machine clients, not end users. IAM authorization is available with apiIamAuthorization.',
+      });
+    }
     if (executionLogLevel === 'OFF') {
       Validations.of(this.restApi).acknowledge({
         id: 'AwsSolutions-APIG6',

@@ -79,7 +79,7 @@ describe('asset hashes of the layer and the functions', () => {
     return [join(root, name, 'first'), second];
   };
 
-  it('are identical when synthesized into two different folders', { timeout: 180_000 }, () => {
+  it('are identical when synthesized into two different folders', { timeout: 300_000 }, () => {
     const [first, second] = twoOutdirs('default');
     const fromFirst = synthesizeBundles(first, false);
     fromFirst.resourcePropertiesCountIs(

@@ -51,7 +51,7 @@ function nagFindings(
 }
 
 describe('cdk-nag AwsSolutions checks', () => {
-  it('leave no unacknowledged finding with the default settings', { timeout: 120_000 }, () => {
+  it('leave no unacknowledged finding with the default settings', { timeout: 300_000 }, () => {
     const { findings, synthError } = nagFindings({});
     expect(findings).toEqual([]);
     expect(synthError).toBeUndefined();
@@ -65,12 +65,13 @@ describe('cdk-nag AwsSolutions checks', () => {
       databaseRemovalPolicy: 'destroy',
       apiExecutionLogLevel: 'OFF',
       apiCreateCloudWatchRole: 'false',
+      apiIamAuthorization: 'true',
     });
     expect(findings).toEqual([]);
     expect(synthError).toBeUndefined();
   });
 
-  it('still catch a new problem: acknowledgements are specific, not blanket', { timeout: 120_000 }, () => {
+  it('still catch a new problem: acknowledgements are specific, not blanket', { timeout: 300_000 }, () => {
     const { findings, synthError } = nagFindings({}, (_app, stack) => {
       new sns.Topic(stack.monitoring, 'UnencryptedPlainTopic');
       stack.cleanupFunction.function.addToRolePolicy(

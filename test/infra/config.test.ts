@@ -34,6 +34,7 @@ describe('readServiceConfig', () => {
         apiQuotaPeriod: 'MONTH',
         logRetentionDays: '90',
         functionSourceMaps: 'true',
+        apiIamAuthorization: 'true',
         alarmEmail: 'ops@example.com',
         cleanupSchedule: 'rate(1 hour)',
       }),
@@ -50,6 +51,7 @@ describe('readServiceConfig', () => {
     expect(config.api.quotaPeriod).toBe('MONTH');
     expect(config.functions.logRetentionDays).toBe(90);
     expect(config.functions.sourceMaps).toBe(true);
+    expect(config.api.iamAuthorization).toBe(true);
     expect(config.alarms.email).toBe('ops@example.com');
     expect(config.cleanupSchedule).toBe('rate(1 hour)');
   });

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
-import { buildSync, type Metafile } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES } from '../../functions/http-routes';
 import { sqlCopyCommands } from '../../lib/constructs/migrations';
@@ -203,11 +203,12 @@ describe('the layer and every handler bundle, loaded the way Lambda loads them',
     // The layer's content is extracted to /opt; each function's to /var/task.
     layerRoot = join(root, 'opt');
     layer = bundleTokenManagerLayer(LIBRARY_ROOT, layerRoot);
-    for (const folder of HANDLER_FOLDERS) {
+    // One esbuild service for every handler (buildSync would start a process per bundle).
+    const built = HANDLER_FOLDERS.map(async (folder) => {
       const taskRoot = join(root, 'functions', folder, 'var', 'task');
       mkdirSync(taskRoot, { recursive: true });
       // The options NodejsFunction turns FUNCTION_BUNDLE into (see ServiceFunction).
-      const { metafile } = buildSync({
+      const { metafile } = await build({
         entryPoints: [join(FUNCTIONS_DIRECTORY, folder, 'handler.ts')],
         outfile: join(taskRoot, 'index.js'),
         absWorkingDir: REPOSITORY_ROOT,
@@ -222,7 +223,8 @@ describe('the layer and every handler bundle, loaded the way Lambda loads them',
         logLevel: 'silent',
       });
       bundles.set(folder, { taskRoot, metafile });
-    }
+    });
+    await Promise.all(built);
     const migrations = bundles.get('migrate-database')!;
     for (const command of sqlCopyCommands(SQL_DIRECTORY, migrations.taskRoot)) {
       execFileSync('bash', ['-c', command]);
@@ -236,7 +238,8 @@ describe('the layer and every handler bundle, loaded the way Lambda loads them',
       bluestakesBaseUrl: 'https://127.0.0.1:9',
       ports: { api: 0, dataApi: 0, secrets: 0 },
     });
-  });
+    // Bundling every handler takes seconds, but minutes on a loaded 2-core machine.
+  }, 600_000);
   afterAll(async () => {
     await localStack?.close();
     rmSync(root, { recursive: true, force: true });

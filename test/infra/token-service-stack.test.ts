@@ -22,6 +22,8 @@ interface Statement {
   readonly Effect: string;
 }
 
+/** A synth takes seconds, but minutes on a loaded 2-core machine running other bundling tests. */
+const SYNTH_TIMEOUT_MS = 300_000;
 const CREDENTIALS_PATTERN = ':secret:bluestakes-token-service/companies/*';
 // + scheduled cleanup + migrations + ticket sync worker + ticket sync scheduler
 const OUR_FUNCTION_COUNT = new Set(HTTP_ROUTES.map((r) => r.handler)).size + 4;
@@ -77,7 +79,7 @@ describe('TokenServiceStack with the default settings', () => {
   beforeAll(() => {
     synthesized = synthStack();
     template = synthesized.template;
-  });
+  }, SYNTH_TIMEOUT_MS);
   afterAll(() => synthesized.cleanup());
 
   describe('API', () => {
@@ -595,6 +597,7 @@ describe('TokenServiceStack with the default settings', () => {
 
   it('outputs what operators and consumers need', () => {
     const outputs = Object.keys(template.toJSON().Outputs);
+    expect(outputs).not.toContain('ApiInvokePolicyArn');
     expect(outputs).toEqual(
       expect.arrayContaining([
         'ApiUrl',
@@ -634,7 +637,7 @@ describe('TokenServiceStack with custom settings', () => {
       apiExecutionLogLevel: 'OFF',
       functionSourceMaps: 'true',
     });
-  });
+  }, SYNTH_TIMEOUT_MS);
   afterAll(() => synthesized.cleanup());
 
   it('applies every setting where it belongs', () => {
@@ -700,6 +703,41 @@ describe('TokenServiceStack with custom settings', () => {
   it('drops auto-pause when the minimum capacity is above 0', () => {
     const cluster = resources(synthesized.template, 'AWS::RDS::DBCluster')[0]![1];
     expect(cluster.Properties.ServerlessV2ScalingConfiguration).not.toHaveProperty('SecondsUntilAutoPause');
+  });
+});
+
+describe('TokenServiceStack with IAM authorization on', () => {
+  let synthesized: SynthesizedStack;
+  beforeAll(() => {
+    synthesized = synthStack({ apiIamAuthorization: 'true' });
+  }, SYNTH_TIMEOUT_MS);
+  afterAll(() => synthesized.cleanup());
+
+  it('requires SigV4 and an API key on every method', () => {
+    const methods = resources(synthesized.template, 'AWS::ApiGateway::Method');
+    expect(methods).toHaveLength(HTTP_ROUTES.length);
+    for (const [id, method] of methods) {
+      expect(method.Properties.AuthorizationType, id).toBe('AWS_IAM');
+      expect(method.Properties.ApiKeyRequired, id).toBe(true);
+    }
+  });
+
+  it('offers callers a managed policy to invoke the stage, and outputs it', () => {
+    const [restApiId] = resources(synthesized.template, 'AWS::ApiGateway::RestApi')[0]!;
+    synthesized.template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'execute-api:Invoke',
+            Resource: {
+              'Fn::Join': ['', Match.arrayWith([':execute-api:', { Ref: restApiId }, '/v1/*/*'])],
+            },
+          },
+        ],
+      },
+    });
+    expect(Object.keys(synthesized.template.toJSON().Outputs)).toContain('ApiInvokePolicyArn');
   });
 });
 
