@@ -941,10 +941,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       const companyId = parseCompanyId(companyIdInput);
       const credentials = validateCredentials(input);
       const row = await requireCompany(companyId);
+      const accountKey = bluestakesAccountKey(credentials.username);
+      // Read before the verification login, which revokes their tokens upstream: they get its token.
+      const siblings = verify ? await accountSiblings(companyId, accountKey) : [];
       const startedAt = now();
       const login = verify ? await directLogin(credentials) : undefined;
       await credentialsStore.write(companyId, credentials);
-      const accountKey = bluestakesAccountKey(credentials.username);
       await store.markCredentialsChanged(companyId, accountKey);
       credentialsCache.delete(companyId);
       l1.delete(companyId);
@@ -962,6 +964,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
           'credentials_stored',
         );
         tokenCached = (await store.storeToken(companyId, write)) !== undefined;
+        if (tokenCached) await shareWithSiblings(companyId, siblings, login, write);
       }
       log.info('Credentials stored', { companyId, verified: verify, tokenCached });
       return {
