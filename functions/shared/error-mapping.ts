@@ -3,6 +3,7 @@ import {
   CompanyEnabledError,
   CompanyNameTakenError,
   CompanyNotFoundError,
+  ConfigurationError,
   CredentialsNotFoundError,
   CredentialsRejectedError,
   DatabaseUnavailableError,
@@ -135,6 +136,14 @@ const RULES: readonly Rule[] = [
     message: 'A service this request depends on is temporarily unavailable; retry shortly',
     retryAfterSeconds: error.retryAfterSeconds,
   })),
+  // Not transient, so no Retry-After; the warn log of the request carries the library's message, which
+  // names the setting to fix (e.g. the Data API is not enabled on the cluster).
+  rule(ConfigurationError, (error) => ({
+    statusCode: 503,
+    code: error.code,
+    message:
+      'The service is misconfigured and cannot use a dependency it needs; an operator must fix its configuration',
+  })),
   rule(TokenRejectedError, (error) => ({
     statusCode: 502,
     code: error.code,
@@ -149,7 +158,7 @@ const RULES: readonly Rule[] = [
 
 /**
  * Maps any thrown value to its HTTP status, code and safe message. Anything not in the table
- * (database errors, decryption, configuration, bugs) is a 500 with a generic message.
+ * (database errors, decryption, bugs) is a 500 with a generic message.
  *
  * @param error - whatever was thrown
  */

@@ -69,4 +69,16 @@ describe('companies sharing one Bluestakes account', () => {
     );
     expect(Number(shared?.shared)).toBe(1);
   }, 30_000);
+
+  it('hands the verification login of stored credentials to the other company on the account', async () => {
+    const { id, username, password } = harness.companies[0]!;
+    const before = upstreamLogins(harness, username);
+
+    await harness.createManager().storeCredentials(id, { username, password }, { verify: true });
+
+    // The verification login revoked the shared token upstream; the second company got the new one.
+    const first = await harness.createManager().getOrRefreshToken(id);
+    expect(await harness.createManager().getOrRefreshToken(SECOND_ID)).toBe(first);
+    expect(upstreamLogins(harness, username)).toBe(before + 1);
+  }, 30_000);
 });

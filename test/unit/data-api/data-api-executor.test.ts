@@ -175,14 +175,17 @@ describe('DataApiExecutor', () => {
     expect(rdsData).toHaveReceivedCommandTimes(ExecuteStatementCommand, 1);
   });
 
-  it('retries even a write when the connection was refused: it never reached the service', async () => {
+  it('fails at once with DATABASE_UNAVAILABLE when the connection is refused: the endpoint is down, not resuming', async () => {
     rdsData
       .on(ExecuteStatementCommand)
       .rejectsOnce(socketError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.1:443'))
-      .resolves({ numberOfRecordsUpdated: 1 });
-    const { instance } = executor();
-    await instance.execute('INSERT INTO t VALUES (1)');
-    expect(rdsData).toHaveReceivedCommandTimes(ExecuteStatementCommand, 2);
+      .resolves({ records: [], columnMetadata: [] });
+    const { instance, sleeps } = executor();
+    await expect(instance.execute('SELECT 1', {}, { idempotent: true })).rejects.toBeInstanceOf(
+      DatabaseUnavailableError,
+    );
+    expect(rdsData).toHaveReceivedCommandTimes(ExecuteStatementCommand, 1);
+    expect(sleeps).toEqual([]);
   });
 
   it('makes one attempt when the statement brings a retry budget of 0', async () => {

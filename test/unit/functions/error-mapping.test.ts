@@ -136,7 +136,7 @@ const CASES: readonly Case[] = [
     code: 'INTERNAL_ERROR',
   },
   { error: new TokenDecryptionError('unknown key id k9'), status: 500, code: 'INTERNAL_ERROR' },
-  { error: new ConfigurationError('DB_CLUSTER_ARN is missing'), status: 500, code: 'INTERNAL_ERROR' },
+  { error: new ConfigurationError('DB_CLUSTER_ARN is missing'), status: 503, code: 'CONFIGURATION_INVALID' },
   { error: new MigrationError('checksum mismatch'), status: 500, code: 'INTERNAL_ERROR' },
   {
     error: new TokenServiceError('INVALID_INPUT', 'a base-class error'),

@@ -4,7 +4,9 @@
  * status alone.
  *
  * - `DatabaseResumingException`: the statement did not run; always safe to retry.
- * - A connection that was never made (refused, DNS failure): the request never left; always safe.
+ * - A connection that was never made (refused, DNS failure): the statement did not run, but the
+ *   endpoint is down rather than resuming, so it fails at once as DATABASE_UNAVAILABLE instead of
+ *   spending the budget (callers with a fallback, such as the limiter, move on at once).
  * - `DatabaseUnavailableException`, `ServiceUnavailableError`, `InternalServerErrorException`,
  *   `StatementTimeoutException`, and a connection reset, dropped or timed out after the request was
  *   sent: the statement may have run; retried only for idempotent statements.
@@ -83,7 +85,7 @@ export function isEndpointNotEnabledError(error: unknown): boolean {
 }
 
 export function isRetryable(error: unknown, idempotent: boolean): boolean {
-  return isResumingError(error) || isNotSentError(error) || (idempotent && isMaybeAppliedError(error));
+  return isResumingError(error) || (idempotent && isMaybeAppliedError(error));
 }
 
 /** Delay before attempt `attempt` (1-based retries): 0.5 s, 1 s, 2 s, 4 s, capped at 8 s, with full jitter. */

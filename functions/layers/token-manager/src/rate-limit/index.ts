@@ -2,7 +2,6 @@ export { LocalRateLimit } from './local-rate-limit';
 export {
   type AcquireOptions,
   createDataApiRateLimiter,
-  LEARNED_LIMIT_RECOVERY_WINDOWS,
   type LearnedRateLimit,
   type RateLimiterOptions,
   type TokenInUse,

@@ -61,9 +61,6 @@ export interface RateLimiterOptions {
   readonly maxBlockMs?: number;
 }
 
-/** One lowered step of the learned budget is given back per this many windows without a 429. */
-export const LEARNED_LIMIT_RECOVERY_WINDOWS = 10;
-
 const TAKE_SQL = `
 SELECT allowed, retry_after_ms, limit_in_force, true AS current
 FROM bluestakes_rate_limit_take(:key, :limit, :windowMs)`;

@@ -94,7 +94,7 @@ WHERE c.id = ${ID}`;
 const SIBLINGS_SQL = `
 SELECT c.id AS company_id, ${ROW_COLUMNS}
 FROM companies c
-WHERE c.bluestakes_account_key = :accountKey AND c.id <> ${ID}
+WHERE c.bluestakes_account_key = :accountKey AND c.id <> ${ID} AND c.enabled
 ORDER BY c.bluestakes_token_expires_at DESC NULLS LAST
 LIMIT 20`;
 
@@ -162,7 +162,7 @@ WITH updated AS (
   UPDATE companies SET ${TOKEN_COLUMNS},
     token_lease_fence = token_lease_fence + 1
   WHERE id = ${ID} AND bluestakes_token_version = CAST(:expectedVersion AS bigint)
-    AND bluestakes_account_key = :accountKey
+    AND bluestakes_account_key = :accountKey AND enabled
   ${WRITTEN_RETURNING}
 ), ${AUDIT_FROM('updated')}
 SELECT version, expires_in_ms, refresh_in_ms FROM updated`;

@@ -945,10 +945,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       const company = await requireCompany(companyId);
       // Verifying is a login, which a disabled company does not get; storing alone is allowed.
       if (verify && !company.enabled) throw new CompanyDisabledError(companyId);
+      const accountKey = bluestakesAccountKey(credentials.username);
+      // Read before the verification login, which revokes their tokens upstream: they get its token.
+      const siblings = verify ? await accountSiblings(companyId, accountKey) : [];
       const startedAt = now();
       const login = verify ? await directLogin(credentials) : undefined;
       await credentialsStore.write(companyId, credentials);
-      const accountKey = bluestakesAccountKey(credentials.username);
       await store.markCredentialsChanged(companyId, accountKey);
       credentialsCache.delete(companyId);
       l1.delete(companyId);
@@ -966,6 +968,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
           'credentials_stored',
         );
         tokenCached = (await store.storeToken(companyId, write)) !== undefined;
+        if (tokenCached) await shareWithSiblings(companyId, siblings, login, write);
       }
       log.info('Credentials stored', { companyId, verified: verify, tokenCached });
       return {
