@@ -94,9 +94,9 @@ function refuseLoneSurrogates(value: unknown): void {
  * Runs after the header normalizer, whose lowercase `content-type` the parser expects.
  */
 export function jsonBodyParser(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
-  // The content type is checked above with this API's own (case-insensitive) rule, so the parser's is
+  // The content type is checked first with this API's own (case-insensitive) rule, so the parser's is
   // off; its type declarations omit that option.
-  const parser = httpJsonBodyParser({ disableContentTypeCheck: true } as Parameters<
+  const parser = httpJsonBodyParser<APIGatewayProxyEvent>({ disableContentTypeCheck: true } as Parameters<
     typeof httpJsonBodyParser
   >[0]);
   return {
@@ -111,7 +111,7 @@ export function jsonBodyParser(): MiddlewareObj<APIGatewayProxyEvent, APIGateway
       refuseUnsupportedMediaType(event);
       normaliseBodyText(event, body);
       try {
-        await parser.before?.(request as never);
+        await parser.before?.(request);
       } catch {
         throw new HttpRequestError('INVALID_JSON', 'The request body is not valid JSON');
       }
