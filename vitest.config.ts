@@ -1,18 +1,81 @@
-import { defineConfig } from 'vitest/config';
+import { availableParallelism } from 'node:os';
+import { defineConfig, defineProject, type TestProjectInlineConfiguration } from 'vitest/config';
+
+type ProjectTestOptions = NonNullable<TestProjectInlineConfiguration['test']>;
+
+/**
+ * Test layout (directories, so a new file lands in the right project by where it is and how it is named):
+ *   test/unit/**         unit        no I/O beyond loopback mocks: CPU-bound, one worker per core
+ *   test/infra/**        infra       CDK synth, esbuild bundles, cdk-nag: CPU-bound, one worker per core
+ *   test/integration/**  integration real parts over loopback (PGlite or PostgreSQL, simulator): mostly
+ *                                    waiting on sockets and timers, so more files run at once than cores
+ *   **\/*.slow.test.ts    slow        load, soak, benchmark, process-kill and spawned-stack suites: not in
+ *                                    `npm test`; `npm run test:slow` runs them one file at a time, since
+ *                                    each of them measures or loads the whole machine
+ * `npm test` runs every project but slow; `.ci/run` runs both commands.
+ */
+const SLOW = '**/*.slow.test.ts';
+const cores = availableParallelism();
+// One initialised PGlite cluster per run, loaded by every PGlite a test starts (no initdb per test).
+const PGLITE_TEMPLATE = 'test/support/pglite-template.ts';
+
+const shared: ProjectTestOptions = {
+  environment: 'node',
+  pool: 'forks',
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  restoreMocks: true,
+  // Powertools writes logs and metrics straight to stdout: held back unless a test fails.
+  setupFiles: ['test/support/quiet-output.ts'],
+  env: {
+    // Handler tests assert that metrics are flushed; a developer's shell must not change that.
+    POWERTOOLS_METRICS_DISABLED: 'false',
+    POWERTOOLS_DEV: 'false',
+  },
+};
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    environment: 'node',
-    pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    restoreMocks: true,
-    env: {
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      // Handler tests assert that metrics are flushed; a developer's shell must not change that.
-      POWERTOOLS_METRICS_DISABLED: 'false',
-      POWERTOOLS_DEV: 'false',
-    },
+    // console.* output of passing tests is dropped; a failing test shows its own.
+    silent: 'passed-only',
+    projects: [
+      defineProject({
+        // Unit files share no state worth a fresh module graph each: one graph per worker saves most
+        // of their time, which is importing (the AWS SDK, Powertools, zod), not testing.
+        test: {
+          ...shared,
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          exclude: [SLOW],
+          isolate: false,
+        },
+      }),
+      defineProject({
+        test: { ...shared, name: 'infra', include: ['test/infra/**/*.test.ts'], exclude: [SLOW] },
+      }),
+      defineProject({
+        test: {
+          ...shared,
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          exclude: [SLOW],
+          globalSetup: [PGLITE_TEMPLATE],
+        },
+      }),
+      defineProject({
+        test: {
+          ...shared,
+          name: 'slow',
+          include: [`test/${SLOW}`],
+          globalSetup: [PGLITE_TEMPLATE],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          sequence: { groupOrder: 1 },
+        },
+      }),
+    ],
+    // Integration files mostly wait on I/O: twice the cores keeps the CPU busy without starving timers.
+    maxWorkers: Math.max(2, cores * 2),
   },
 });

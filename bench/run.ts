@@ -36,8 +36,6 @@ function parseStrategies(value: string | undefined): StrategyId[] | undefined {
 }
 
 async function main(): Promise<void> {
-  // The SDK warns about Node 20 on the first client; the bench's output is its tables.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },

@@ -3,7 +3,7 @@
  * read it, so a route cannot exist in one and be missing from another. Several routes may share a
  * handler (an alias path); each handler folder is still one function.
  */
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 export interface HttpRoute {
   readonly method: HttpMethod;
@@ -53,6 +53,37 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     path: '/tokens/credentials/test',
     handler: 'test-credentials',
     summary: 'Verify Bluestakes credentials without storing them',
+  },
+  {
+    method: 'DELETE',
+    path: '/tokens/credentials/{company_id}',
+    handler: 'delete-credentials',
+    summary: "Delete a company's Bluestakes credentials and token",
+  },
+  { method: 'POST', path: '/companies', handler: 'create-company', summary: 'Create a company' },
+  {
+    method: 'GET',
+    path: '/companies',
+    handler: 'list-companies',
+    summary: 'List companies with their token state',
+  },
+  {
+    method: 'GET',
+    path: '/companies/{company_id}',
+    handler: 'get-company',
+    summary: 'A company with its token state',
+  },
+  {
+    method: 'PATCH',
+    path: '/companies/{company_id}',
+    handler: 'update-company',
+    summary: 'Rename a company, set its token lifetime, enable or disable it',
+  },
+  {
+    method: 'DELETE',
+    path: '/companies/{company_id}',
+    handler: 'delete-company',
+    summary: 'Delete a disabled company with its credentials and tickets',
   },
   {
     method: 'POST',

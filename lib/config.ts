@@ -69,8 +69,13 @@ export interface FunctionsConfig {
   readonly memoryMb: number;
   /** Timeout of the HTTP functions; API Gateway gives up at 29 s. @default 25 */
   readonly httpTimeoutSeconds: number;
-  /** CloudWatch Logs retention of every function and of the API access log. @default 30 */
+  /** CloudWatch Logs retention of every function and of the API access and execution logs. @default 30 */
   readonly logRetentionDays: number;
+  /**
+   * Ship source maps and run with `--enable-source-maps` (TypeScript lines in stack traces, at a
+   * cold-start cost). @default false
+   */
+  readonly sourceMaps: boolean;
 }
 
 export interface AlarmsConfig {
@@ -139,6 +144,7 @@ export const CONTEXT_KEYS = [
   'functionMemoryMb',
   'httpFunctionTimeoutSeconds',
   'logRetentionDays',
+  'functionSourceMaps',
   'cleanupSchedule',
   'ticketSyncSchedule',
   'ticketSyncMaxConcurrency',
@@ -181,7 +187,7 @@ export const DEFAULT_CONFIG: ServiceConfig = {
     executionLogLevel: 'ERROR',
     createCloudWatchRole: true,
   },
-  functions: { memoryMb: 512, httpTimeoutSeconds: 25, logRetentionDays: 30 },
+  functions: { memoryMb: 512, httpTimeoutSeconds: 25, logRetentionDays: 30, sourceMaps: false },
   cleanupSchedule: 'rate(30 minutes)',
   tickets: { syncSchedule: 'rate(1 hour)', workerMaxConcurrency: 5, maxReceiveCount: 5 },
   alarms: { email: undefined, loginFailureThreshold: 5, upstream429Threshold: 1 },
@@ -442,6 +448,7 @@ export function readServiceConfig(source: ContextSource): ServiceConfig {
         max: 29,
       }),
       logRetentionDays: read.numberIn('logRetentionDays', d.functions.logRetentionDays, LOG_RETENTION_DAYS),
+      sourceMaps: read.boolean('functionSourceMaps', d.functions.sourceMaps),
     },
     cleanupSchedule: read.string('cleanupSchedule', d.cleanupSchedule, SCHEDULE_EXPRESSION, SCHEDULE_HINT),
     tickets: {

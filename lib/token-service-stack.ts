@@ -34,6 +34,11 @@ export interface RouteAccess {
  */
 export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'store-credentials': { credentials: 'write' },
+  // The registry only ever deletes secrets: a new company's id may have a stale one, and deleting a
+  // company or its credentials removes its own. Listing, reading and updating touch the database only.
+  'create-company': { credentials: 'delete' },
+  'delete-credentials': { credentials: 'delete' },
+  'delete-company': { credentials: 'delete' },
   'test-credentials': {},
   'sync-tickets': { credentials: 'read' },
   'get-ticket-location': { credentials: 'read' },
@@ -89,6 +94,7 @@ export class TokenServiceStack extends Stack {
     this.layer = new TokenManagerLayer(this, 'TokenManagerLayer', {
       libraryRoot: join(projectRoot, 'functions', 'layers', 'token-manager'),
       arnParameterName: `/${config.stackName}/token-manager-layer-arn`,
+      sourceMaps: config.functions.sourceMaps,
     });
     this.migrations = new DatabaseMigrations(this, 'Migrations', {
       projectRoot,
@@ -96,6 +102,7 @@ export class TokenServiceStack extends Stack {
       database: this.database,
       secrets: this.secrets,
       logRetention,
+      sourceMaps: config.functions.sourceMaps,
     });
 
     // Settings every token-manager function must share: the rate limit is fleet-wide only if all agree.
@@ -116,6 +123,7 @@ export class TokenServiceStack extends Stack {
         memorySize: config.functions.memoryMb,
         logRetention,
         environment: tokenEnvironment,
+        sourceMaps: config.functions.sourceMaps,
       })
         .bindDatabase(this.database)
         .bindEncryptionKey(this.secrets, 'read');

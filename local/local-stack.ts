@@ -9,10 +9,16 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import {
   applyMigrations,
+  type Company,
+  type CompanyPage,
   createDataApiExecutor,
-  credentialsSecretName,
   generateTokenKeyringSecret,
+  getDefaultCompanyRegistry,
+  getDefaultTokenManager,
   loadMigrationsFromDirectory,
+  MAX_COMPANY_PAGE_SIZE,
+  setDefaultCompanyRegistry,
+  setDefaultTokenManager,
 } from '@bluestakes/token-manager';
 import type { SQSEvent } from 'aws-lambda';
 import { HTTP_ROUTES } from '../functions/http-routes';
@@ -69,14 +75,37 @@ const CREDENTIALS_PREFIX = 'bluestakes-token-service';
 const DATABASE_NAME = 'bluestakes';
 const SQL_DIR = resolve(import.meta.dirname, '../sql');
 
-const DEMO_COMPANIES: readonly (DemoCompany & { readonly password: string })[] = DEMO_ACCOUNTS.map(
-  (account, index) => ({
-    id: String(index + 1),
-    name: account.username.replace(/-/g, ' ').replace(/\b\w/g, (letter) => letter.toUpperCase()),
-    username: account.username,
-    password: account.password,
-  }),
-);
+/** A demo account's company name: `acme-excavating` -> `Acme Excavating`. */
+function demoCompanyName(username: string): string {
+  return username.replace(/-/g, ' ').replace(/\b\w/g, (letter) => letter.toUpperCase());
+}
+
+/**
+ * Creates the demo companies the way an operator does (the registry behind `POST /companies`, then the
+ * token manager behind `POST /tokens/credentials/{id}`), so the local stack exercises that very code.
+ * Matched by name, so a restart on the same data folder creates nothing twice. Credentials are stored
+ * unverified: one demo account refuses logins on purpose, and seeding must not spend upstream budget.
+ */
+async function seedDemoCompanies(): Promise<DemoCompany[]> {
+  const registry = getDefaultCompanyRegistry();
+  const existing = new Map<string, Company>();
+  for (let cursor: string | null = null; ; ) {
+    const page: CompanyPage = await registry.listCompanies({ limit: MAX_COMPANY_PAGE_SIZE, cursor });
+    for (const company of page.companies) existing.set(company.name.toLowerCase(), company);
+    if (page.next_cursor === null) break;
+    cursor = page.next_cursor;
+  }
+  const seeded: DemoCompany[] = [];
+  for (const { username, password } of DEMO_ACCOUNTS) {
+    const name = demoCompanyName(username);
+    const company = existing.get(name.toLowerCase()) ?? (await registry.createCompany({ name }));
+    if (!company.has_credentials) {
+      await getDefaultTokenManager().storeCredentials(company.id, { username, password }, { verify: false });
+    }
+    seeded.push({ id: company.id, name, username });
+  }
+  return seeded;
+}
 
 async function persistentApiKey(dataDir: string | undefined): Promise<string> {
   if (dataDir === undefined) return randomBytes(20).toString('hex');
@@ -162,8 +191,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       BLUESTAKES_BASE_URL: bluestakesUrl,
       DATA_API_RESUME_BUDGET_MS: String(DEPLOYED_TIMINGS.dataApiResumeBudgetMs),
     };
-    // The handlers build their clients from the environment, exactly as in Lambda.
+    // The handlers build their clients from the environment, exactly as in Lambda; defaults built for
+    // an earlier stack in this process would point at its (closed) endpoints.
     Object.assign(process.env, env);
+    setDefaultTokenManager(undefined);
+    setDefaultCompanyRegistry(undefined);
 
     const executor = createDataApiExecutor({
       resourceArn: emulator.resourceArn,
@@ -175,29 +207,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const secretsClient = new SecretsManagerClient({});
     await createSecretIfAbsent(secretsClient, KEY_SECRET_ID, generateTokenKeyringSecret('local1'));
-    if (simulator !== undefined) {
-      for (const company of DEMO_COMPANIES) {
-        await executor.execute(
-          'INSERT INTO companies (id, name) VALUES (CAST(:id AS bigint), :name) ON CONFLICT (id) DO NOTHING',
-          { id: company.id, name: company.name },
-        );
-        await createSecretIfAbsent(
-          secretsClient,
-          credentialsSecretName(CREDENTIALS_PREFIX, company.id),
-          JSON.stringify({ username: company.username, password: company.password }),
-        );
-      }
-      // The demo credentials are seeded straight into the secrets stand-in; mark them stored, as
-      // POST /tokens/credentials would, so the ticket sync fan-out (credentials_version > 0) covers them.
-      await executor.execute(
-        'UPDATE companies SET credentials_version = 1 WHERE credentials_version = 0 AND id <= CAST(:last AS bigint)',
-        { last: String(DEMO_COMPANIES.length) },
-      );
-      // Identity columns do not advance on explicit ids; keep new companies from colliding with the demo ones.
-      await executor.execute(
-        "SELECT setval(pg_get_serial_sequence('companies', 'id'), GREATEST((SELECT max(id) FROM companies), 1))",
-      );
-    }
+    const companies = simulator === undefined ? [] : await seedDemoCompanies();
 
     const apiKey = options.apiKey ?? (await persistentApiKey(dataDir));
     const gateway = await startLocalApiGateway({
@@ -244,10 +254,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       apiKey,
       bluestakesUrl,
       simulator,
-      companies:
-        simulator === undefined
-          ? []
-          : DEMO_COMPANIES.map(({ id, name, username }) => ({ id, name, username })),
+      companies,
       close,
     };
   } catch (error) {

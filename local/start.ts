@@ -17,8 +17,27 @@ function port(name: string, fallback: number): number {
 // library loads, because its Logger and Metrics read them when they are created.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.POWERTOOLS_DEV ??= 'true';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { startLocalStack } = await import('./local-stack');
+
+const PORT_VARIABLES = {
+  api: ['LOCAL_API_PORT', 3000],
+  dataApi: ['LOCAL_DATA_API_PORT', 4510],
+  secrets: ['LOCAL_SECRETS_PORT', 4520],
+  bluestakes: ['LOCAL_BLUESTAKES_PORT', 4530],
+} as const;
+const ports = Object.fromEntries(
+  Object.entries(PORT_VARIABLES).map(([part, [name, fallback]]) => [part, port(name, fallback)]),
+) as Record<keyof typeof PORT_VARIABLES, number>;
+
+/** One line naming the variable that moves a port another process already listens on. */
+function takenPortHint(error: unknown): string | undefined {
+  const { code, port: taken } = (error ?? {}) as { code?: unknown; port?: unknown };
+  if (code !== 'EADDRINUSE' || typeof taken !== 'number') return undefined;
+  const part = (Object.keys(ports) as (keyof typeof ports)[]).find((key) => ports[key] === taken);
+  if (part === undefined) return `Port ${taken} is already in use.`;
+  const name = PORT_VARIABLES[part][0];
+  return `Port ${taken} is already in use: set ${name} to a free port (${name}=0 picks one), or stop what listens there.`;
+}
 
 const startedAt = performance.now();
 const stack: LocalStack = await startLocalStack({
@@ -26,12 +45,12 @@ const stack: LocalStack = await startLocalStack({
   ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
   ...(process.env.BLUESTAKES_BASE_URL ? { bluestakesBaseUrl: process.env.BLUESTAKES_BASE_URL } : {}),
   ...(process.env.LOCAL_API_KEY ? { apiKey: process.env.LOCAL_API_KEY } : {}),
-  ports: {
-    api: port('LOCAL_API_PORT', 3000),
-    dataApi: port('LOCAL_DATA_API_PORT', 4510),
-    secrets: port('LOCAL_SECRETS_PORT', 4520),
-    bluestakes: port('LOCAL_BLUESTAKES_PORT', 4530),
-  },
+  ports,
+}).catch((error: unknown) => {
+  const taken = takenPortHint(error);
+  if (taken === undefined) throw error;
+  process.stderr.write(`${taken}\n`);
+  process.exit(1);
 });
 
 const api = stack.apiUrl;
@@ -43,6 +62,10 @@ const lines = [
   '',
   '# Use the layer from another process against this stack:',
   ...Object.entries(stack.env).map(([name, value]) => `export ${name}=${value}`),
+  '',
+  '# The HTTP API, for the curl lines below and the README:',
+  `export API=${api}`,
+  `export KEY=${key}`,
   '',
   `HTTP API:        ${api}   (header x-api-key: ${key})`,
   `Bluestakes:      ${stack.bluestakesUrl}${stack.simulator ? '   (simulator)' : ''}`,

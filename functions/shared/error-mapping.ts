@@ -1,4 +1,7 @@
 import {
+  CompanyDisabledError,
+  CompanyEnabledError,
+  CompanyNameTakenError,
   CompanyNotFoundError,
   CredentialsNotFoundError,
   CredentialsRejectedError,
@@ -71,6 +74,10 @@ const RULES: readonly Rule[] = [
   })),
   rule(InvalidInputError, (error) => ({ ...exposed(400)(error), field: error.field })),
   rule(CompanyNotFoundError, exposed(404)),
+  // 409: the request is fine but the company's state forbids it; the message says what to change.
+  rule(CompanyDisabledError, exposed(409)),
+  rule(CompanyEnabledError, exposed(409)),
+  rule(CompanyNameTakenError, exposed(409)),
   // 409: the company exists but is not in a state to log in; storing credentials resolves it.
   rule(CredentialsNotFoundError, exposed(409)),
   rule(UpstreamNotFoundError, exposed(404)),

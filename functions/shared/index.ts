@@ -1,4 +1,10 @@
 export {
+  type CreateCompanyBody,
+  createCompanyBodySchema,
+  type UpdateCompanyBody,
+  updateCompanyBodySchema,
+} from './company-body';
+export {
   type StoreCredentialsBody,
   storeCredentialsBodySchema,
   type TestCredentialsBody,

@@ -170,7 +170,11 @@ export function createDataApiTicketRepository(executor: SqlExecutor): TicketRepo
 
   return {
     async listCompaniesWithCredentials() {
-      const rows = await read('SELECT id FROM companies WHERE credentials_version > 0 ORDER BY id', {});
+      // Enabled companies with credentials stored (and not deleted since): disabled ones get no syncs.
+      const rows = await read(
+        'SELECT id FROM companies WHERE enabled AND credentials_version > credentials_absent_version ORDER BY id',
+        {},
+      );
       return rows.map((row) => String(row.id));
     },
 

@@ -1,6 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   type AuthenticatedBluestakes,
+  CompanyDisabledError,
+  CompanyNotFoundError,
   DatabaseUnavailableError,
   type GeoJsonObject,
   InvalidInputError,
@@ -474,6 +476,11 @@ export function createTicketService(deps: TicketServiceDependencies): TicketServ
           results.push(result);
           if (!result.complete) failedMessageIds.push(record.messageId);
         } catch (error) {
+          if (error instanceof CompanyDisabledError || error instanceof CompanyNotFoundError) {
+            // Disabled or deleted after the message was queued: nothing to retry, so not a failure.
+            log.info('Ticket sync skipped', { messageId: record.messageId, companyId, code: error.code });
+            continue;
+          }
           log.warn('Ticket sync failed', {
             messageId: record.messageId,
             companyId,

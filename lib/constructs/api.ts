@@ -54,11 +54,14 @@ export class TokenServiceApi extends Construct {
   readonly usagePlan: apigw.UsagePlan;
   readonly apiKeys: readonly apigw.IApiKey[];
   readonly accessLogGroup: logs.LogGroup;
+  /** Where API Gateway writes execution logs; absent when they are off. */
+  readonly executionLogGroup: logs.LogGroup | undefined;
 
   constructor(scope: Construct, id: string, props: TokenServiceApiProps) {
     super(scope, id);
     const executionLogLevel = props.executionLogLevel ?? 'ERROR';
     const createCloudWatchRole = props.createCloudWatchRole ?? true;
+    const stageName = props.stageName ?? 'v1';
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -73,7 +76,7 @@ export class TokenServiceApi extends Construct {
       cloudWatchRole: createCloudWatchRole,
       ...(createCloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       deployOptions: {
-        stageName: props.stageName ?? 'v1',
+        stageName,
         tracingEnabled: true,
         metricsEnabled: true,
         loggingLevel: LOG_LEVELS[executionLogLevel],
@@ -99,6 +102,21 @@ export class TokenServiceApi extends Construct {
         ),
       },
     });
+
+    // API Gateway writes execution logs to a group it names itself and, left alone, creates it on first
+    // use without a retention and outside the stack. Creating that exact name here, before the stage,
+    // gives it the stack's retention and removes it with the stack.
+    this.executionLogGroup =
+      executionLogLevel === 'OFF'
+        ? undefined
+        : new logs.LogGroup(this, 'ExecutionLogGroup', {
+            logGroupName: `API-Gateway-Execution-Logs_${this.restApi.restApiId}/${stageName}`,
+            retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+            removalPolicy: RemovalPolicy.DESTROY,
+          });
+    if (this.executionLogGroup !== undefined) {
+      this.restApi.deploymentStage.node.addDependency(this.executionLogGroup);
+    }
 
     // API Gateway's own answers (403 Forbidden for a bad key, Missing Authentication Token for an
     // unknown route) keep their standard shape, exactly as the local gateway reproduces them; bodies

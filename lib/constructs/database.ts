@@ -7,8 +7,14 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { DatabaseRemovalPolicy } from '../config';
 
-/** Data API support and auto-pause (min 0 ACU) both need a recent engine. */
-export const AURORA_ENGINE_VERSION = rds.AuroraPostgresEngineVersion.VER_17_7;
+/**
+ * Major version only. Every 17.x supports the Data API and auto-pause (min 0 ACU). A pinned minor
+ * (e.g. 17.7) fights `autoMinorVersionUpgrade`: once AWS moves the cluster to a newer 17.x, any deploy
+ * that sends the pinned version asks RDS for a downgrade and fails. With `17` CloudFormation creates
+ * the cluster on the current default 17.x and leaves later minor upgrades to RDS. Moving to 18 is a
+ * deliberate major upgrade: change both values here.
+ */
+export const AURORA_ENGINE_VERSION = rds.AuroraPostgresEngineVersion.of('17', '17');
 
 export interface TokenDatabaseProps {
   /** PostgreSQL database created in the cluster. @default 'bluestakes' */
@@ -86,6 +92,13 @@ export class TokenDatabase extends Construct {
       copyTagsToSnapshot: true,
     });
     this.secret = this.cluster.secret!;
+    // A final snapshot (or a retained cluster) is only usable with its master password: keep the secret
+    // holding it for as long as the data, instead of deleting it with the stack.
+    if (removalPolicy !== 'destroy') {
+      (this.cluster.node.findChild('Secret') as secretsmanager.Secret).applyRemovalPolicy(
+        RemovalPolicy.RETAIN,
+      );
+    }
 
     Validations.of(this.cluster).acknowledge(
       {

@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from '../nag';
+import { shellQuote } from '../shell';
 import type { TokenDatabase } from './database';
 import type { TokenServiceSecrets } from './secrets';
 import { ServiceFunction } from './service-function';
@@ -35,10 +36,6 @@ export function digestSqlDirectory(sqlDirectory: string): SqlDirectoryDigest {
   return { names, hash: hash.digest('hex') };
 }
 
-function shellQuote(path: string): string {
-  return `'${path.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
  * The commands that put the SQL files next to the bundled handler (`<bundle>/sql/*.sql`), where it
  * reads them with `loadMigrationsFromDirectory`. Exported so the bundling test runs the same commands.
@@ -58,6 +55,8 @@ export interface DatabaseMigrationsProps {
   readonly secrets: TokenServiceSecrets;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /** See ServiceFunctionProps.sourceMaps. @default false */
+  readonly sourceMaps?: boolean;
 }
 
 /**
@@ -92,6 +91,7 @@ export class DatabaseMigrations extends Construct {
       memorySize: 256,
       logRetention,
       afterBundling: (_inputDir, outputDir) => sqlCopyCommands(sqlDirectory, outputDir),
+      sourceMaps: props.sourceMaps ?? false,
     })
       .bindDatabase(props.database, { resumeRetryBudget: Duration.minutes(2) })
       .bindEncryptionKey(props.secrets, 'initialize');

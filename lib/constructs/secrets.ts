@@ -3,8 +3,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
-/** `read`: the lease winner reads a company's credentials; `write`: store-credentials saves them. */
-export type CredentialsAccess = 'read' | 'write';
+/**
+ * `read`: the lease winner reads a company's credentials; `write`: store-credentials saves them;
+ * `delete`: the company registry removes them (deleted credentials, deleted company, stale secret).
+ */
+export type CredentialsAccess = 'read' | 'write' | 'delete';
 /** `read`: encrypt and decrypt tokens; `initialize`: also write the first keyring (deploy time only). */
 export type EncryptionKeyAccess = 'read' | 'initialize';
 
@@ -22,6 +25,7 @@ const CREDENTIALS_ACTIONS: Readonly<Record<CredentialsAccess, readonly string[]>
   read: ['secretsmanager:GetSecretValue'],
   // The library writes with PutSecretValue and creates the secret on first store; it never reads back.
   write: ['secretsmanager:PutSecretValue', 'secretsmanager:CreateSecret'],
+  delete: ['secretsmanager:DeleteSecret'],
 };
 
 const ENCRYPTION_KEY_ACTIONS: Readonly<Record<EncryptionKeyAccess, readonly string[]>> = {

@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { type BuildOptions, buildSync, type Metafile } from 'esbuild';
+import { makeSourceMapRelative } from './source-maps';
 
 export const LAYER_PACKAGE_NAME = '@bluestakes/token-manager';
 /** Lambda puts `/opt/nodejs/node_modules` on NODE_PATH, so the package resolves by its bare name. */
@@ -12,18 +13,16 @@ export const LAYER_PACKAGE_DIRECTORY = `nodejs/node_modules/${LAYER_PACKAGE_NAME
 
 /**
  * How the library is bundled into the layer. Exported so the bundling test builds with exactly these
- * options. The runtime ships the AWS SDK v3, so no `@aws-sdk/*` (or its `@smithy/*` internals) goes in.
+ * options. Everything goes in, the AWS SDK clients included: production then runs the SDK versions
+ * pinned in the library's package.json, the ones its tests ran, not whatever the runtime ships today.
  */
 export const LAYER_ESBUILD_OPTIONS = {
   bundle: true,
   platform: 'node',
   target: 'node22',
   format: 'cjs',
-  external: ['@aws-sdk/*', '@smithy/*'],
   minify: true,
   keepNames: true,
-  sourcemap: true,
-  sourcesContent: false,
   legalComments: 'none',
   logLevel: 'warning',
 } as const satisfies BuildOptions;
@@ -41,18 +40,25 @@ export interface LayerBundle {
  *
  * @param libraryRoot - folder of the `@bluestakes/token-manager` package (holds `package.json`, `src/`)
  * @param outputDir - the layer's root (what Lambda extracts to `/opt`)
+ * @param options.sourceMaps - also write `index.js.map`, its sources relative to `libraryRoot`
  */
-export function bundleTokenManagerLayer(libraryRoot: string, outputDir: string): LayerBundle {
+export function bundleTokenManagerLayer(
+  libraryRoot: string,
+  outputDir: string,
+  options: { readonly sourceMaps?: boolean } = {},
+): LayerBundle {
   const packageDirectory = join(outputDir, LAYER_PACKAGE_DIRECTORY);
   mkdirSync(packageDirectory, { recursive: true });
+  const outfile = join(packageDirectory, 'index.js');
   const result = buildSync({
     ...LAYER_ESBUILD_OPTIONS,
-    external: [...LAYER_ESBUILD_OPTIONS.external],
+    ...(options.sourceMaps ? { sourcemap: true, sourcesContent: false } : {}),
     entryPoints: [join(libraryRoot, 'src', 'index.ts')],
-    outfile: join(packageDirectory, 'index.js'),
+    outfile,
     absWorkingDir: libraryRoot,
     metafile: true,
   });
+  if (options.sourceMaps) makeSourceMapRelative(`${outfile}.map`, libraryRoot);
   const source = JSON.parse(readFileSync(join(libraryRoot, 'package.json'), 'utf8')) as { version?: string };
   // No "type": "module": the bundle is CommonJS, and a `require` from a CJS handler must load it as such.
   writeFileSync(
@@ -76,6 +82,8 @@ export interface TokenManagerLayerProps {
    * @default '/bluestakes-token-service/token-manager-layer-arn'
    */
   readonly arnParameterName?: string;
+  /** Ship `index.js.map` (see ServiceFunctionProps.sourceMaps). @default false */
+  readonly sourceMaps?: boolean;
 }
 
 /** The token-manager library as a Lambda layer, for this stack's functions and other teams' alike. */
@@ -86,6 +94,7 @@ export class TokenManagerLayer extends Construct {
   constructor(scope: Construct, id: string, props: TokenManagerLayerProps) {
     super(scope, id);
     const { libraryRoot } = props;
+    const sourceMaps = props.sourceMaps ?? false;
     this.layerVersion = new lambda.LayerVersion(this, 'LayerVersion', {
       description: `${LAYER_PACKAGE_NAME}: fleet-wide Bluestakes token cache (require it; mark it external)`,
       compatibleRuntimes: [lambda.Runtime.NODEJS_22_X],
@@ -100,7 +109,7 @@ export class TokenManagerLayer extends Construct {
           image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
           local: {
             tryBundle(outputDir: string): boolean {
-              bundleTokenManagerLayer(libraryRoot, outputDir);
+              bundleTokenManagerLayer(libraryRoot, outputDir, { sourceMaps });
               return true;
             },
           },

@@ -59,6 +59,11 @@ export interface BluestakesSimulatorOptions extends SimulatorSwitchesPatch {
   readonly referenceTime?: Date | number;
   /** Faults armed from the start. */
   readonly faults?: readonly SimulatorFault[];
+  /**
+   * The milliseconds the rate limiter and its statistics read; tests hold it still to make "these calls
+   * arrive within one window" true however slow the machine is. @default performance.now
+   */
+  readonly rateLimitClock?: () => number;
 }
 
 export interface BluestakesSimulator {
@@ -139,6 +144,7 @@ export async function startBluestakesSimulator(
     faults,
     stats: new StatsRecorder(),
     random: new SeededRandom(seed, 'latency'),
+    ...(options.rateLimitClock ? { clock: options.rateLimitClock } : {}),
   });
   const { server, close } = createSimulatorServer(state);
   await new Promise<void>((resolve, reject) => {

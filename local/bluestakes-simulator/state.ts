@@ -15,6 +15,8 @@ export interface SimulatorParts {
   readonly faults: FaultInjector;
   readonly stats: StatsRecorder;
   readonly random: SeededRandom;
+  /** Milliseconds for the rate limiter. @default performance.now */
+  readonly clock?: () => number;
 }
 
 function limiterFor(switches: SimulatorSwitches): SlidingWindowLimiter | null {
@@ -32,8 +34,10 @@ export class SimulatorState {
   readonly random: SeededRandom;
   private current: SimulatorSwitches;
   private limiter: SlidingWindowLimiter | null;
+  private readonly clock: () => number;
 
   constructor(parts: SimulatorParts) {
+    this.clock = parts.clock ?? (() => performance.now());
     this.accounts = parts.accounts;
     this.tickets = parts.tickets;
     this.faults = parts.faults;
@@ -57,7 +61,7 @@ export class SimulatorState {
 
   /** Takes a rate-limit slot for a well-formed login or an authenticated ticket call. */
   admit(account: string, login: boolean): LimitDecision {
-    const now = performance.now();
+    const now = this.clock();
     const limit = this.current.rateLimit;
     if (this.limiter && limit && (!login || limit.countLogins)) {
       const decision = this.limiter.take(limit.scope === 'global' ? 'global' : account, now);

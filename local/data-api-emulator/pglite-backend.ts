@@ -30,8 +30,8 @@ export interface PgliteBackendOptions {
   /** Folder to persist the database in; in-memory when omitted. */
   readonly dataDir?: string;
   /**
-   * A data directory tarball (from {@link PgliteSqlBackend.dumpDataDir}) to start from instead of an
-   * empty database, e.g. one already migrated, so many test databases skip the migrations.
+   * A data directory tarball (from {@link PgliteSqlBackend.dumpDataDir} or `PGlite.dumpDataDir`) to
+   * start from instead of an empty cluster, e.g. one already initialised or migrated.
    */
   readonly loadDataDir?: Blob;
 }

@@ -141,7 +141,6 @@ function startWorker(stack: StackProcess, load: LoadOptions): Worker {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         ...stack.env,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         POWERTOOLS_METRICS_DISABLED: 'true',
         POWERTOOLS_LOG_LEVEL: 'WARN',
         // Each worker re-checks its in-process copy against the database every second: L2 reads under load.

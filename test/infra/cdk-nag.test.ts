@@ -51,13 +51,15 @@ function nagFindings(
 }
 
 describe('cdk-nag AwsSolutions checks', () => {
-  it('leave no unacknowledged finding with the default settings', () => {
+  it('leave no unacknowledged finding with the default settings', { timeout: 120_000 }, () => {
     const { findings, synthError } = nagFindings({});
     expect(findings).toEqual([]);
     expect(synthError).toBeUndefined();
   });
 
-  it('leave no unacknowledged finding when protection and execution logging are switched off', () => {
+  it('leave no unacknowledged finding when protection and execution logging are switched off', {
+    timeout: 120_000,
+  }, () => {
     const { findings, synthError } = nagFindings({
       databaseDeletionProtection: 'false',
       databaseRemovalPolicy: 'destroy',
@@ -68,7 +70,7 @@ describe('cdk-nag AwsSolutions checks', () => {
     expect(synthError).toBeUndefined();
   });
 
-  it('still catch a new problem: acknowledgements are specific, not blanket', () => {
+  it('still catch a new problem: acknowledgements are specific, not blanket', { timeout: 120_000 }, () => {
     const { findings, synthError } = nagFindings({}, (_app, stack) => {
       new sns.Topic(stack.monitoring, 'UnencryptedPlainTopic');
       stack.cleanupFunction.function.addToRolePolicy(

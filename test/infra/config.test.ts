@@ -33,6 +33,7 @@ describe('readServiceConfig', () => {
         apiKeyNames: 'team-a, team-b',
         apiQuotaPeriod: 'MONTH',
         logRetentionDays: '90',
+        functionSourceMaps: 'true',
         alarmEmail: 'ops@example.com',
         cleanupSchedule: 'rate(1 hour)',
       }),
@@ -48,6 +49,7 @@ describe('readServiceConfig', () => {
     expect(config.api.keyNames).toEqual(['team-a', 'team-b']);
     expect(config.api.quotaPeriod).toBe('MONTH');
     expect(config.functions.logRetentionDays).toBe(90);
+    expect(config.functions.sourceMaps).toBe(true);
     expect(config.alarms.email).toBe('ops@example.com');
     expect(config.cleanupSchedule).toBe('rate(1 hour)');
   });
@@ -89,6 +91,7 @@ describe('readServiceConfig', () => {
       /"httpFunctionTimeoutSeconds" must be a whole number between 5 and 29/,
     ],
     ['logRetentionDays', '10', /"logRetentionDays" must be one of 1, 3, 5, 7, 14, 30/],
+    ['functionSourceMaps', 'yes', /"functionSourceMaps" must be true or false/],
     ['cleanupSchedule', 'every 30 minutes', /"cleanupSchedule" must be an EventBridge expression/],
     ['cleanupSchedule', 'rate(30 minute)', /"cleanupSchedule"/],
     ['cleanupSchedule', 'rate(1 hours)', /"cleanupSchedule"/],

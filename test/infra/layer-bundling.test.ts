@@ -1,9 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { buildSync, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HTTP_ROUTES } from '../../functions/http-routes';
 import { sqlCopyCommands } from '../../lib/constructs/migrations';
 import { FUNCTION_BUNDLE } from '../../lib/constructs/service-function';
 import {
@@ -13,152 +15,342 @@ import {
   type LayerBundle,
 } from '../../lib/constructs/token-manager-layer';
 import { REPOSITORY_ROOT } from '../../lib/token-service-stack';
+import { buildProxyEvent } from '../../local/api-gateway/proxy-event';
+import type { LocalStack } from '../../local/local-stack';
 
 const LIBRARY_ROOT = join(REPOSITORY_ROOT, 'functions', 'layers', 'token-manager');
 const SQL_DIRECTORY = join(REPOSITORY_ROOT, 'sql');
+const FUNCTIONS_DIRECTORY = join(REPOSITORY_ROOT, 'functions');
+const SQL_FILES = readdirSync(SQL_DIRECTORY)
+  .filter((name) => name.endsWith('.sql'))
+  .sort();
 
-/** Runs in a separate node, like the Lambda runtime: require the CJS handler, report what it loaded. */
+/** Every deployable handler: each `functions/<folder>/handler.ts`. */
+const HANDLER_FOLDERS = readdirSync(FUNCTIONS_DIRECTORY, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(join(FUNCTIONS_DIRECTORY, entry.name, 'handler.ts')))
+  .map((entry) => entry.name)
+  .sort();
+
+/**
+ * Runs in a separate node, like the Lambda runtime: require the CJS bundle, call `handler` with the
+ * event and a Lambda-shaped context, then report the answer and every module file that was loaded.
+ * The marker keeps the report apart from the handler's own log lines.
+ */
 const PROBE = `
-const handlerModule = require(process.argv[1]);
-const loaded = Object.keys(require.cache).filter((path) => path.includes('@bluestakes'));
-handlerModule.loadBundledMigrations()
-  .then(async (migrations) => {
-    const deleted = await handlerModule.handler({
-      RequestType: 'Delete',
-      PhysicalResourceId: 'bluestakes-token-service-schema',
-      ResourceProperties: { ServiceToken: 'arn', Task: 'apply-migrations' },
-    });
-    console.log(JSON.stringify({
-      handlerType: typeof handlerModule.handler,
-      loaded,
-      migrations: migrations.map((migration) => migration.name),
-      deleted,
-    }));
-  })
-  .catch((error) => { console.error(error); process.exit(1); });
+const [bundle, eventJson, extra] = process.argv.slice(1);
+const handlerModule = require(bundle);
+const context = {
+  functionName: 'probe', functionVersion: '$LATEST', awsRequestId: 'probe-request', memoryLimitInMB: '512',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:probe',
+  logGroupName: '/aws/lambda/probe', logStreamName: 'probe', callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => 20000, done() {}, fail() {}, succeed() {},
+};
+(async () => {
+  const answer = await handlerModule.handler(JSON.parse(eventJson), context);
+  const migrations = extra === 'migrations'
+    ? (await handlerModule.loadBundledMigrations()).map((migration) => migration.name)
+    : undefined;
+  const modules = Object.keys(require.cache);
+  console.log('PROBE_REPORT ' + JSON.stringify({ answer, modules, migrations }));
+  process.exit(0);
+})().catch((error) => { console.error(error); process.exit(1); });
 `;
 
-interface ProbeResult {
-  readonly handlerType: string;
-  readonly loaded: string[];
-  readonly migrations: string[];
-  readonly deleted: { PhysicalResourceId: string };
+interface ProbeReport {
+  readonly answer: unknown;
+  readonly modules: string[];
+  readonly migrations?: string[];
+}
+
+interface ProbeRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
 }
 
 function inputsOf(metafile: Metafile): string[] {
   return Object.keys(metafile.inputs);
 }
 
-describe('the migration handler bundled with the layer, as Lambda loads them', () => {
-  let root: string;
-  let layer: LayerBundle;
-  let taskRoot: string;
-  let handlerMetafile: Metafile;
-  let runtimeModules: string;
+/** Node modules esbuild took a file from, by package name (`@aws-sdk/client-sqs`, `zod`...). */
+function packagesOf(metafile: Metafile): Set<string> {
+  const names = new Set<string>();
+  for (const input of inputsOf(metafile)) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match?.[1] !== undefined) names.add(match[1]);
+  }
+  return names;
+}
 
-  const runProbe = (nodePath: string | undefined) =>
-    spawnSync(process.execPath, ['-e', PROBE, join(taskRoot, 'index.js')], {
-      cwd: taskRoot,
-      encoding: 'utf8',
-      timeout: 20_000,
-      env: {
-        PATH: process.env.PATH,
-        ...(nodePath === undefined ? {} : { NODE_PATH: nodePath }),
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        POWERTOOLS_DEV: 'false',
-        DATABASE_RESOURCE_ARN: 'arn:aws:rds:us-east-1:123456789012:cluster:tokens',
-        DATABASE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf',
-        DATABASE_NAME: 'bluestakes',
-        TOKEN_ENCRYPTION_KEY_SECRET_ID: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:keys-AbCdEf',
-      },
+/** The version of the package a bundle input came from: the package.json above it in node_modules. */
+function resolvedVersion(metafile: Metafile, absWorkingDir: string, packageName: string): string {
+  const input = inputsOf(metafile).find((path) => path.includes(`node_modules/${packageName}/`));
+  if (input === undefined) throw new Error(`${packageName} is not in the bundle`);
+  const packageRoot = join(
+    absWorkingDir,
+    input.slice(0, input.indexOf(`node_modules/${packageName}/`) + `node_modules/${packageName}`.length),
+  );
+  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** A minimal API Gateway proxy event for a route, shaped like the one API Gateway sends. */
+function routeEvent(method: string, resource: string): unknown {
+  const pathParameters = Object.fromEntries(
+    [...resource.matchAll(/\{([^}]+)\}/g)].map((match) => [match[1]!, '1']),
+  );
+  return buildProxyEvent({
+    requestId: 'probe-request',
+    method,
+    resource,
+    path: resource.replace(/\{[^}]+\}/g, '1'),
+    rawQuery: '',
+    pathParameters,
+    rawHeaders: ['Host', 'example.execute-api.us-east-1.amazonaws.com', 'x-api-key', 'probe-key'],
+    body: Buffer.alloc(0),
+    sourceIp: '127.0.0.1',
+    apiKey: 'probe-key',
+    stage: 'v1',
+    accountId: '123456789012',
+    apiId: 'probe',
+    binaryMediaTypes: [],
+    receivedAt: new Date(),
+  });
+}
+
+const SCHEDULED_EVENT = {
+  version: '0',
+  id: 'probe-event',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time: '2026-01-01T00:00:00Z',
+  region: 'us-east-1',
+  resources: ['arn:aws:events:us-east-1:123456789012:rule/probe'],
+  detail: {},
+};
+
+/** The handlers no route serves, each with the smallest event its trigger sends and what it answers. */
+const NON_ROUTE_HANDLERS: Readonly<Record<string, { event: unknown; answer: unknown }>> = {
+  'migrate-database': {
+    event: {
+      RequestType: 'Delete',
+      PhysicalResourceId: 'bluestakes-token-service-schema',
+      ResourceProperties: { ServiceToken: 'arn', Task: 'apply-migrations' },
+    },
+    answer: { PhysicalResourceId: 'bluestakes-token-service-schema' },
+  },
+  'run-scheduled-cleanup': { event: SCHEDULED_EVENT, answer: expect.objectContaining({ tokens_cleaned: 0 }) },
+  'schedule-ticket-sync': { event: SCHEDULED_EVENT, answer: { enqueued: 0 } },
+  'process-ticket-sync': { event: { Records: [] }, answer: { batchItemFailures: [] } },
+};
+
+describe('the layer and every handler bundle, loaded the way Lambda loads them', () => {
+  let root: string;
+  let layerRoot: string;
+  let layer: LayerBundle;
+  let localStack: LocalStack;
+  const bundles = new Map<string, { taskRoot: string; metafile: Metafile }>();
+
+  /** Only the layer on NODE_PATH (no runtime SDK, no repository node_modules), cwd in the bundle. */
+  const runProbe = (
+    folder: string,
+    event: unknown,
+    options: { nodePath?: string; extra?: string } = {},
+  ): Promise<ProbeRun> => {
+    const { taskRoot } = bundles.get(folder)!;
+    const nodePath = 'nodePath' in options ? options.nodePath : join(layerRoot, 'nodejs', 'node_modules');
+    return new Promise((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['-e', PROBE, join(taskRoot, 'index.js'), JSON.stringify(event), options.extra ?? ''],
+        {
+          cwd: taskRoot,
+          env: {
+            PATH: process.env.PATH,
+            ...(nodePath === undefined ? {} : { NODE_PATH: nodePath }),
+            ...localStack.env,
+            // Nothing listens there: a handler that tried to send a message would fail, not reach AWS.
+            AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9',
+            TICKET_SYNC_QUEUE_URL: 'http://127.0.0.1:9/123456789012/ticket-sync',
+            POWERTOOLS_DEV: 'false',
+          },
+          timeout: 60_000,
+        },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+  };
+
+  const reportOf = (run: ProbeRun): ProbeReport => {
+    const line = run.stdout.split('\n').find((l) => l.startsWith('PROBE_REPORT '));
+    if (run.status !== 0 || line === undefined) {
+      throw new Error(`the probe failed (exit ${run.status}):\n${run.stderr.slice(0, 2000)}`);
+    }
+    return JSON.parse(line.slice('PROBE_REPORT '.length)) as ProbeReport;
+  };
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'token-service-bundle-'));
+    // The layer's content is extracted to /opt; each function's to /var/task.
+    layerRoot = join(root, 'opt');
+    layer = bundleTokenManagerLayer(LIBRARY_ROOT, layerRoot);
+    for (const folder of HANDLER_FOLDERS) {
+      const taskRoot = join(root, 'functions', folder, 'var', 'task');
+      mkdirSync(taskRoot, { recursive: true });
+      // The options NodejsFunction turns FUNCTION_BUNDLE into (see ServiceFunction).
+      const { metafile } = buildSync({
+        entryPoints: [join(FUNCTIONS_DIRECTORY, folder, 'handler.ts')],
+        outfile: join(taskRoot, 'index.js'),
+        absWorkingDir: REPOSITORY_ROOT,
+        bundle: true,
+        platform: 'node',
+        format: FUNCTION_BUNDLE.format,
+        target: FUNCTION_BUNDLE.target,
+        minify: FUNCTION_BUNDLE.minify,
+        keepNames: FUNCTION_BUNDLE.keepNames,
+        external: [...FUNCTION_BUNDLE.externalModules],
+        metafile: true,
+        logLevel: 'silent',
+      });
+      bundles.set(folder, { taskRoot, metafile });
+    }
+    const migrations = bundles.get('migrate-database')!;
+    for (const command of sqlCopyCommands(SQL_DIRECTORY, migrations.taskRoot)) {
+      execFileSync('bash', ['-c', command]);
+    }
+    // The Data API emulator and the Secrets Manager stand-in the handlers reach through the standard
+    // AWS endpoint variables; no Bluestakes (nothing here may log in) and so no demo companies.
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    const { startLocalStack } = await import('../../local/local-stack');
+    localStack = await startLocalStack({
+      inMemory: true,
+      bluestakesBaseUrl: 'https://127.0.0.1:9',
+      ports: { api: 0, dataApi: 0, secrets: 0 },
+    });
+  });
+  afterAll(async () => {
+    await localStack?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  describe('the layer', () => {
+    it('puts one CommonJS file under nodejs/node_modules/@bluestakes/token-manager with a package.json', () => {
+      expect(layer.packageDirectory).toBe(join(layerRoot, LAYER_PACKAGE_DIRECTORY));
+      expect(readdirSync(layer.packageDirectory).sort()).toEqual(['index.js', 'package.json']);
+      const manifest = JSON.parse(readFileSync(join(layer.packageDirectory, 'package.json'), 'utf8'));
+      expect(manifest).toEqual({ name: LAYER_PACKAGE_NAME, version: expect.any(String), main: 'index.js' });
+      expect(manifest).not.toHaveProperty('type');
     });
 
-  beforeAll(() => {
-    root = mkdtempSync(join(tmpdir(), 'token-service-bundle-'));
-    // The layer's content is extracted to /opt; the function's to /var/task.
-    layer = bundleTokenManagerLayer(LIBRARY_ROOT, join(root, 'opt'));
-    taskRoot = join(root, 'var', 'task');
-    mkdirSync(taskRoot, { recursive: true });
-    // The options NodejsFunction turns FUNCTION_BUNDLE into (see ServiceFunction).
-    handlerMetafile = buildSync({
-      entryPoints: [join(REPOSITORY_ROOT, 'functions', 'migrate-database', 'handler.ts')],
-      outfile: join(taskRoot, 'index.js'),
-      absWorkingDir: REPOSITORY_ROOT,
-      bundle: true,
-      platform: 'node',
-      format: FUNCTION_BUNDLE.format,
-      target: FUNCTION_BUNDLE.target,
-      minify: FUNCTION_BUNDLE.minify,
-      keepNames: FUNCTION_BUNDLE.keepNames,
-      sourcemap: FUNCTION_BUNDLE.sourceMap,
-      sourcesContent: FUNCTION_BUNDLE.sourcesContent,
-      external: [...FUNCTION_BUNDLE.externalModules],
-      metafile: true,
-      logLevel: 'silent',
-    }).metafile;
-    for (const command of sqlCopyCommands(SQL_DIRECTORY, taskRoot)) execFileSync('bash', ['-c', command]);
-    // Stands in for the runtime's /var/runtime/node_modules: the SDK and friends, no token manager.
-    runtimeModules = join(root, 'var', 'runtime', 'node_modules');
-    mkdirSync(runtimeModules, { recursive: true });
-    for (const entry of readdirSync(join(REPOSITORY_ROOT, 'node_modules'))) {
-      if (entry === '@bluestakes' || entry.startsWith('.')) continue;
-      symlinkSync(join(REPOSITORY_ROOT, 'node_modules', entry), join(runtimeModules, entry));
-    }
-  });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-  it('puts one CommonJS file under nodejs/node_modules/@bluestakes/token-manager with a package.json', () => {
-    expect(layer.packageDirectory).toBe(join(root, 'opt', LAYER_PACKAGE_DIRECTORY));
-    expect(readdirSync(layer.packageDirectory).sort()).toEqual(['index.js', 'index.js.map', 'package.json']);
-    const manifest = JSON.parse(readFileSync(join(layer.packageDirectory, 'package.json'), 'utf8'));
-    expect(manifest).toEqual({ name: LAYER_PACKAGE_NAME, version: expect.any(String), main: 'index.js' });
-    expect(manifest).not.toHaveProperty('type');
+    it('carries the AWS SDK clients at the versions pinned in the library, the ones its tests run', () => {
+      const pinned = (
+        JSON.parse(readFileSync(join(LIBRARY_ROOT, 'package.json'), 'utf8')) as {
+          dependencies: Record<string, string>;
+        }
+      ).dependencies;
+      const clients = Object.keys(pinned).filter((name) => name.startsWith('@aws-sdk/client-'));
+      expect(clients).toEqual(['@aws-sdk/client-rds-data', '@aws-sdk/client-secrets-manager']);
+      for (const client of clients) {
+        expect(resolvedVersion(layer.metafile, LIBRARY_ROOT, client), client).toBe(pinned[client]);
+        // What the tests import resolves to the same copy.
+        const testedManifest = join(
+          dirname(createRequire(join(LIBRARY_ROOT, 'package.json')).resolve(`${client}/package.json`)),
+          'package.json',
+        );
+        expect(JSON.parse(readFileSync(testedManifest, 'utf8')).version, client).toBe(pinned[client]);
+      }
+      const code = readFileSync(join(layer.packageDirectory, 'index.js'), 'utf8');
+      const leftToTheRuntime = new Set(code.match(/require\("@(aws-sdk|smithy)\/[^"]+"\)/g));
+      // The one exception: the SDK's optional CRT signer (SigV4a only), required in a try/catch and
+      // installed by nobody here, in Lambda neither.
+      expect([...leftToTheRuntime]).toEqual(['require("@aws-sdk/signature-v4-crt")']);
+    });
   });
 
-  it('ships no AWS SDK in the layer: the runtime provides it', () => {
-    const inputs = inputsOf(layer.metafile);
-    expect(inputs).toContain('src/token-manager/token-manager.ts');
-    expect(inputs.filter((path) => /node_modules\/@(aws-sdk|smithy)\//.test(path))).toEqual([]);
-    const code = readFileSync(join(layer.packageDirectory, 'index.js'), 'utf8');
-    expect(code).toContain('require("@aws-sdk/client-rds-data")');
-    expect(code).toContain('require("@aws-sdk/client-secrets-manager")');
-  });
+  describe('each handler bundle', () => {
+    it('covers every handler folder: a route, or a known trigger with its minimal event', () => {
+      const routed = new Set(HTTP_ROUTES.map((route) => route.handler));
+      const unknown = HANDLER_FOLDERS.filter(
+        (folder) => !routed.has(folder) && !(folder in NON_ROUTE_HANDLERS),
+      );
+      expect(unknown, 'add the minimal event of each new trigger to NON_ROUTE_HANDLERS').toEqual([]);
+      expect(HANDLER_FOLDERS.length).toBe(routed.size + Object.keys(NON_ROUTE_HANDLERS).length);
+    });
 
-  it('keeps the library and the SDK out of the handler bundle and copies the SQL next to it', () => {
-    const inputs = inputsOf(handlerMetafile);
-    expect(inputs.filter((path) => path.includes('functions/layers/token-manager'))).toEqual([]);
-    expect(inputs.filter((path) => /node_modules\/@(aws-sdk|smithy)\//.test(path))).toEqual([]);
-    expect(readFileSync(join(taskRoot, 'index.js'), 'utf8')).toContain(`require("${LAYER_PACKAGE_NAME}")`);
-    expect(readdirSync(join(taskRoot, 'sql')).sort()).toEqual(
-      readdirSync(SQL_DIRECTORY)
-        .filter((name) => name.endsWith('.sql'))
-        .sort(),
+    it('leaves the library to the layer and bundles no second copy of what the layer carries', () => {
+      const layerPackages = packagesOf(layer.metafile);
+      for (const [folder, { metafile }] of bundles) {
+        const inputs = inputsOf(metafile);
+        expect(
+          inputs.filter((path) => path.includes('functions/layers/token-manager')),
+          folder,
+        ).toEqual([]);
+        const duplicated = [...packagesOf(metafile)].filter(
+          (name) => name.startsWith('@aws-sdk/client-') && layerPackages.has(name),
+        );
+        expect(duplicated, folder).toEqual([]);
+      }
+    });
+
+    it.each(HTTP_ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))(
+      '%s: loads with only its bundle and the layer, and answers',
+      { timeout: 60_000 },
+      async (_name, route) => {
+        const report = reportOf(await runProbe(route.handler, routeEvent(route.method, route.path)));
+        const answer = report.answer as { statusCode: number; body: string };
+        expect(answer.statusCode, answer.body).toBeLessThan(500);
+        expect(() => JSON.parse(answer.body)).not.toThrow();
+        expectLoadedOnlyFromBundleAndLayer(report, route.handler);
+      },
     );
-  });
 
-  it('loads the library from the layer folder through NODE_PATH, as the Lambda runtime does', () => {
-    // Lambda's NODE_PATH: /opt/nodejs/node_modules (layers) before /var/runtime/node_modules (the SDK).
-    const run = runProbe([join(root, 'opt', 'nodejs', 'node_modules'), runtimeModules].join(':'));
-    expect(run.stderr).not.toMatch(/Error/);
-    expect(run.status).toBe(0);
-    const result = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as ProbeResult;
-    expect(result.handlerType).toBe('function');
-    expect(result.loaded).toEqual([join(layer.packageDirectory, 'index.js')]);
-    expect(result.migrations).toEqual(
-      readdirSync(SQL_DIRECTORY)
-        .filter((name) => name.endsWith('.sql'))
-        .sort(),
+    it.each(Object.entries(NON_ROUTE_HANDLERS))(
+      '%s: loads with only its bundle and the layer, and answers its trigger',
+      { timeout: 60_000 },
+      async (folder, { event, answer }) => {
+        const report = reportOf(await runProbe(folder, event));
+        expect(report.answer).toEqual(answer);
+        expectLoadedOnlyFromBundleAndLayer(report, folder);
+      },
     );
-    expect(result.deleted).toEqual({ PhysicalResourceId: 'bluestakes-token-service-schema' });
+
+    it('finds the SQL files copied next to the migration bundle', { timeout: 60_000 }, async () => {
+      expect(readdirSync(join(bundles.get('migrate-database')!.taskRoot, 'sql')).sort()).toEqual(SQL_FILES);
+      const report = reportOf(
+        await runProbe('migrate-database', NON_ROUTE_HANDLERS['migrate-database']!.event, {
+          extra: 'migrations',
+        }),
+      );
+      expect(report.migrations).toEqual(SQL_FILES);
+    });
+
+    it('cannot find the library without the layer on NODE_PATH (the bundle does not carry it)', async () => {
+      const { taskRoot } = bundles.get('get-token-stats')!;
+      expect(existsSync(join(taskRoot, 'node_modules'))).toBe(false);
+      const run = await runProbe('get-token-stats', routeEvent('GET', '/tokens/stats'), {
+        nodePath: undefined,
+      });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain(`Cannot find module '${LAYER_PACKAGE_NAME}'`);
+    });
   });
 
-  it('cannot find the library without the layer on NODE_PATH (the bundle does not carry it)', () => {
-    expect(existsSync(join(taskRoot, 'node_modules'))).toBe(false);
-    const run = runProbe(runtimeModules);
-    expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain(`Cannot find module '${LAYER_PACKAGE_NAME}'`);
-  });
+  function expectLoadedOnlyFromBundleAndLayer(report: ProbeReport, folder: string): void {
+    const { taskRoot } = bundles.get(folder)!;
+    const files = report.modules.filter((path) => path.includes(sep));
+    const outside = files.filter(
+      (path) => !path.startsWith(taskRoot + sep) && !path.startsWith(layerRoot + sep),
+    );
+    expect(outside, folder).toEqual([]);
+    expect(files, folder).toContain(join(layer.packageDirectory, 'index.js'));
+  }
 });

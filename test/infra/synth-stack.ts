@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { readServiceConfig } from '../../lib/config';
-import { TokenServiceStack } from '../../lib/token-service-stack';
+import { REPOSITORY_ROOT, TokenServiceStack } from '../../lib/token-service-stack';
 
 export interface SynthesizedStack {
   readonly app: App;
@@ -15,10 +15,31 @@ export interface SynthesizedStack {
   readonly cleanup: () => void;
 }
 
-/** A CDK app in its own temp directory; `aws:cdk:bundling-stacks: []` skips esbuild for speed. */
-export function createTestApp(context: Record<string, unknown> = {}): { app: App; outdir: string } {
-  const outdir = mkdtempSync(join(tmpdir(), 'token-service-cdk-'));
-  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [], ...context } });
+/** The `context` of cdk.json (feature flags, settings): what `cdk synth` and `cdk deploy` apply. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  return cdkJson.context ?? {};
+}
+
+/**
+ * A CDK app in its own temp directory, with cdk.json's context as the CLI would pass it;
+ * `aws:cdk:bundling-stacks: []` skips esbuild for speed unless `bundle` is set.
+ */
+export function createTestApp(
+  context: Record<string, unknown> = {},
+  options: { readonly bundle?: boolean; readonly outdir?: string } = {},
+): { app: App; outdir: string } {
+  const outdir = options.outdir ?? mkdtempSync(join(tmpdir(), 'token-service-cdk-'));
+  const app = new App({
+    outdir,
+    context: {
+      ...cdkJsonContext(),
+      ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+      ...context,
+    },
+  });
   return { app, outdir };
 }
 

@@ -30,11 +30,20 @@ function resources(template: Template, type: string): [string, Resource][] {
   return Object.entries(template.findResources(type) as Record<string, Resource>);
 }
 
-/** The stack's own functions: everything except the CDK Provider framework's handler. */
-function serviceFunctions(template: Template): [string, Resource][] {
-  return resources(template, 'AWS::Lambda::Function').filter(
-    ([, fn]) => !String(fn.Properties.Description).startsWith('AWS CDK resource provider framework'),
+/**
+ * Functions and roles CDK adds itself: the Provider framework's handler, and the custom resource that
+ * strips the VPC default security group's rules (feature flag `restrictDefaultSecurityGroup`).
+ */
+function isCdkInternal(logicalId: string, resource: Resource): boolean {
+  return (
+    logicalId.startsWith('CustomVpcRestrictDefaultSGCustomResourceProvider') ||
+    String(resource.Properties.Description).startsWith('AWS CDK resource provider framework')
   );
+}
+
+/** The stack's own functions: everything CDK does not add itself. */
+function serviceFunctions(template: Template): [string, Resource][] {
+  return resources(template, 'AWS::Lambda::Function').filter(([id, fn]) => !isCdkInternal(id, fn));
 }
 
 function functionLogicalId(template: Template, descriptionStart: string): string {
@@ -129,6 +138,24 @@ describe('TokenServiceStack with the default settings', () => {
       });
     });
 
+    it('creates the execution-log group API Gateway writes to, with a retention, removed with the stack', () => {
+      const [restApiId] = resources(template, 'AWS::ApiGateway::RestApi')[0]!;
+      template.hasResource('AWS::Logs::LogGroup', {
+        Properties: {
+          LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: restApiId }, '/v1']] },
+          RetentionInDays: 30,
+        },
+        DeletionPolicy: 'Delete',
+        UpdateReplacePolicy: 'Delete',
+      });
+      // The stage waits for the group, so API Gateway never creates it first (without a retention).
+      const [groupId] = resources(template, 'AWS::Logs::LogGroup').find(([, group]) =>
+        JSON.stringify(group.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'),
+      )!;
+      const [, stage] = resources(template, 'AWS::ApiGateway::Stage')[0]!;
+      expect(stage.DependsOn).toEqual(expect.arrayContaining([groupId]));
+    });
+
     it("keeps API Gateway's standard answers for its own errors, as the local gateway reproduces them", () => {
       template.resourceCountIs('AWS::ApiGateway::GatewayResponse', 0);
     });
@@ -140,7 +167,7 @@ describe('TokenServiceStack with the default settings', () => {
       for (const r of HTTP_ROUTES) functionLogicalId(template, route(r.handler));
     });
 
-    it('runs every function on nodejs22.x, arm64, traced, with source maps and bounded limits', () => {
+    it('runs every function on nodejs22.x, arm64, traced, without source maps, with bounded limits', () => {
       for (const [id, fn] of serviceFunctions(template)) {
         const p = fn.Properties as Record<string, unknown> & {
           Environment: { Variables: Record<string, string> };
@@ -148,7 +175,8 @@ describe('TokenServiceStack with the default settings', () => {
         expect(p.Runtime, id).toBe('nodejs22.x');
         expect(p.Architectures, id).toEqual(['arm64']);
         expect(p.TracingConfig, id).toEqual({ Mode: 'Active' });
-        expect(p.Environment.Variables.NODE_OPTIONS, id).toBe('--enable-source-maps');
+        // Parsing maps costs every cold start; functionSourceMaps turns them on (see docs/deploy.md).
+        expect(p.Environment.Variables.NODE_OPTIONS, id).toBeUndefined();
         expect(p.Timeout, id).toBeLessThanOrEqual(600);
         expect(p.MemorySize, id).toBeLessThanOrEqual(512);
         expect(p.LoggingConfig, id).toMatchObject({ LogGroup: expect.anything(), LogFormat: 'JSON' });
@@ -244,6 +272,7 @@ describe('TokenServiceStack with the default settings', () => {
       const expected: Record<string, string[]> = {
         write: ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue'],
         read: ['secretsmanager:GetSecretValue'],
+        delete: ['secretsmanager:DeleteSecret'],
       };
       const routeIds = new Map(
         HTTP_ROUTES.map((r) => [functionLogicalId(template, route(r.handler)), r.handler]),
@@ -270,6 +299,9 @@ describe('TokenServiceStack with the default settings', () => {
         'clear-token',
         'get-token-status',
         'test-credentials',
+        'list-companies',
+        'get-company',
+        'update-company',
       ]) {
         expect(ROUTE_ACCESS[handler]?.credentials, handler).toBeUndefined();
         const statements = roleStatements(template, functionLogicalId(template, route(handler)));
@@ -277,6 +309,15 @@ describe('TokenServiceStack with the default settings', () => {
       }
       const cleanup = roleStatements(template, functionLogicalId(template, 'Scheduled cleanup'));
       expect(JSON.stringify(cleanup)).not.toContain('companies/*');
+    });
+
+    it('lets the company registry delete secrets under the prefix, and never read them', () => {
+      for (const handler of ['create-company', 'delete-credentials', 'delete-company']) {
+        expect(ROUTE_ACCESS[handler]?.credentials, handler).toBe('delete');
+        const statements = roleStatements(template, functionLogicalId(template, route(handler)));
+        const onPrefix = statements.filter((s) => JSON.stringify(s.Resource).includes(CREDENTIALS_PATTERN));
+        expect(actionsOf(onPrefix), handler).toEqual(['secretsmanager:DeleteSecret']);
+      }
     });
 
     it('never grants a Secrets Manager or rds-data action on every resource', () => {
@@ -310,13 +351,13 @@ describe('TokenServiceStack with the default settings', () => {
         PolicyDocument: {
           Statement: Match.arrayWith([
             Match.objectLike({ Action: Match.arrayWith(['rds-data:ExecuteStatement']) }),
+            // One statement for both reads (the minimizePolicies feature flag merges them).
             Match.objectLike({
               Action: 'secretsmanager:GetSecretValue',
-              Resource: { Ref: Match.stringLikeRegexp('SecretsEncryptionKey') },
-            }),
-            Match.objectLike({
-              Action: 'secretsmanager:GetSecretValue',
-              Resource: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('companies/\\*$')])] },
+              Resource: Match.arrayWith([
+                { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('companies/\\*$')])] },
+                { Ref: Match.stringLikeRegexp('SecretsEncryptionKey') },
+              ]),
             }),
           ]),
         },
@@ -324,7 +365,9 @@ describe('TokenServiceStack with the default settings', () => {
     });
 
     it('gives functions their own roles, without the AWSLambdaBasicExecutionRole managed policy', () => {
-      for (const [, role] of resources(template, 'AWS::IAM::Role')) {
+      for (const [, role] of resources(template, 'AWS::IAM::Role').filter(
+        ([id, r]) => !isCdkInternal(id, r),
+      )) {
         expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? [])).not.toContain(
           'AWSLambdaBasicExecutionRole',
         );
@@ -347,6 +390,30 @@ describe('TokenServiceStack with the default settings', () => {
         DeletionPolicy: 'Snapshot',
       });
       template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' });
+    });
+
+    it('keeps the master secret when the stack is deleted, with the final snapshot it unlocks', () => {
+      const secrets = resources(template, 'AWS::SecretsManager::Secret').filter(([id]) =>
+        id.includes('DatabaseClusterSecret'),
+      );
+      expect(secrets).toHaveLength(1);
+      expect(secrets[0]![1].DeletionPolicy).toBe('Retain');
+    });
+
+    it('names the major engine version only, so automatic minor upgrades never meet a pinned minor', () => {
+      template.hasResourceProperties('AWS::RDS::DBCluster', {
+        Engine: 'aurora-postgresql',
+        EngineVersion: '17',
+        DBClusterParameterGroupName: 'default.aurora-postgresql17',
+      });
+      template.hasResourceProperties('AWS::RDS::DBInstance', {
+        AutoMinorVersionUpgrade: true,
+        EngineVersion: Match.absent(),
+      });
+    });
+
+    it("strips every rule from the VPC's default security group (restrictDefaultSecurityGroup)", () => {
+      template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
     });
 
     it('lives in isolated subnets only: no NAT, no internet gateway, no ingress', () => {
@@ -476,6 +543,31 @@ describe('TokenServiceStack with the default settings', () => {
       template.resourceCountIs('AWS::SNS::Subscription', 0);
     });
 
+    it('lets CloudWatch alarms of this account publish to the alarm topic, over TLS only', () => {
+      const [topicId] = resources(template, 'AWS::SNS::Topic')[0]!;
+      template.resourceCountIs('AWS::SNS::TopicPolicy', 1);
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: topicId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 'sns:Publish',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: 'sns:Publish',
+              Resource: { Ref: topicId },
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            }),
+          ]),
+        },
+      });
+    });
+
     it('reads the namespace and service dimension the library writes its metrics with', () => {
       expect(TOKEN_METRICS_NAMESPACE).toBe(METRICS_NAMESPACE);
       expect(TOKEN_METRICS_SERVICE).toBe(SERVICE_NAME);
@@ -539,6 +631,8 @@ describe('TokenServiceStack with custom settings', () => {
       alarmEmail: 'ops@example.com',
       rateLimitMaxRequests: '4',
       httpFunctionTimeoutSeconds: '10',
+      apiExecutionLogLevel: 'OFF',
+      functionSourceMaps: 'true',
     });
   });
   afterAll(() => synthesized.cleanup());
@@ -567,7 +661,11 @@ describe('TokenServiceStack with custom settings', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: 10,
       Environment: {
-        Variables: Match.objectLike({ RATE_LIMIT_MAX_REQUESTS: '4', DATA_API_RESUME_BUDGET_MS: '5000' }),
+        Variables: Match.objectLike({
+          RATE_LIMIT_MAX_REQUESTS: '4',
+          DATA_API_RESUME_BUDGET_MS: '5000',
+          NODE_OPTIONS: '--enable-source-maps',
+        }),
       },
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
@@ -579,6 +677,24 @@ describe('TokenServiceStack with custom settings', () => {
         ]),
       },
     });
+  });
+
+  it('creates no execution-log group when execution logging is off', () => {
+    for (const [, group] of resources(synthesized.template, 'AWS::Logs::LogGroup')) {
+      expect(JSON.stringify(group.Properties.LogGroupName ?? '')).not.toContain(
+        'API-Gateway-Execution-Logs_',
+      );
+    }
+    synthesized.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: [Match.objectLike({ LoggingLevel: 'OFF' })],
+    });
+  });
+
+  it('deletes the master secret with the cluster when the removal policy is destroy', () => {
+    const [, secret] = resources(synthesized.template, 'AWS::SecretsManager::Secret').find(([id]) =>
+      id.includes('DatabaseClusterSecret'),
+    )!;
+    expect(secret.DeletionPolicy).toBe('Delete');
   });
 
   it('drops auto-pause when the minimum capacity is above 0', () => {

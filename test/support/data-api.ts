@@ -14,6 +14,7 @@ import {
   type SqlBackend,
   startDataApiEmulator,
 } from '../../local/data-api-emulator';
+import { loadPgliteTemplate } from './pglite-template';
 
 export type DataApiBackendKind = 'pglite' | 'postgres';
 
@@ -99,7 +100,7 @@ export async function startTestDataApi(options: StartTestDataApiOptions = {}): P
     backend = created.backend;
     dropDatabase = created.drop;
   } else {
-    backend = await createPgliteBackend();
+    backend = await createPgliteBackend({ loadDataDir: await loadPgliteTemplate() });
   }
 
   let emulator: DataApiEmulator;

@@ -25,8 +25,9 @@ describe('Bluestakes client against the simulator', () => {
     client = createBluestakesClient({
       baseUrl: simulator.url,
       dispatcher,
-      loginTimeoutMs: 400,
-      requestTimeoutMs: 400,
+      // Loopback calls on a busy machine can take seconds; the hang test has its own short timeout.
+      loginTimeoutMs: 15_000,
+      requestTimeoutMs: 15_000,
       searchPageSize: 50,
     });
   });
@@ -143,8 +144,10 @@ describe('Bluestakes client against the simulator', () => {
     simulator.injectFaults({ kind: 'status', status: 503, count: 1 });
     await expect(client.getTicket(token, ticket)).rejects.toMatchObject({ kind: 'status', status: 503 });
 
+    // A hung call never answers, so a short timeout cannot be met by a merely slow one.
+    const impatient = createBluestakesClient({ baseUrl: simulator.url, dispatcher, requestTimeoutMs: 300 });
     simulator.injectFaults({ kind: 'hang', count: 1 });
-    const hung = client.getTicket(token, ticket);
+    const hung = impatient.getTicket(token, ticket);
     await expect(hung).rejects.toBeInstanceOf(UpstreamUnavailableError);
     await expect(hung).rejects.toMatchObject({ kind: 'timeout' });
 

@@ -8,6 +8,7 @@ import {
   type DataApiEmulator,
   startDataApiEmulator,
 } from '../../../local/data-api-emulator';
+import { loadPgliteTemplate } from '../../support/pglite-template';
 
 describe('Data API emulator on PGlite with a data folder', () => {
   let dataDir: string;
@@ -20,9 +21,14 @@ describe('Data API emulator on PGlite with a data folder', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  // The first start fills the empty folder from the run's initialised cluster (initdb is the slow part);
+  // the restart reads only what the folder holds.
+  let started = false;
   async function withEmulator<T>(work: (run: (sql: string) => Promise<unknown>) => Promise<T>): Promise<T> {
+    const loadDataDir = started ? undefined : await loadPgliteTemplate();
+    started = true;
     const emulator: DataApiEmulator = await startDataApiEmulator({
-      backend: await createPgliteBackend({ dataDir }),
+      backend: await createPgliteBackend({ dataDir, ...(loadDataDir ? { loadDataDir } : {}) }),
       database: 'bluestakes',
     });
     const client = new RDSDataClient({

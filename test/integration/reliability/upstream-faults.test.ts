@@ -1,5 +1,6 @@
-import { UpstreamUnavailableError } from '@bluestakes/token-manager';
+import { createBluestakesClient, UpstreamUnavailableError } from '@bluestakes/token-manager';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createHeldClock } from '../../support/held-clock';
 import {
   checkCompanyRow,
   outcomeOf,
@@ -19,10 +20,12 @@ import { startTokenServiceHarness, type TokenServiceHarness } from '../../suppor
  */
 describe('upstream faults', () => {
   let harness: TokenServiceHarness;
+  const simulatorClock = createHeldClock();
 
   beforeAll(async () => {
     harness = await startTokenServiceHarness({
       companies: 6,
+      simulator: { rateLimitClock: simulatorClock.now },
       env: {
         TOKEN_LEASE_SECONDS: '3',
         RATE_LIMIT_MAX_WAIT_MS: '500',
@@ -35,6 +38,7 @@ describe('upstream faults', () => {
   });
 
   afterEach(() => {
+    simulatorClock.release();
     harness.simulator.clearFaults();
     harness.simulator.configure({ rateLimit: null, latencyMs: 0 });
   });
@@ -146,14 +150,17 @@ describe('upstream faults', () => {
     expect(detail.ticket).toBe(ticket);
   });
 
-  it('meets a 429 storm on its very first login with one upstream 429: the account is paused fleet-wide until Retry-After, then one login', async () => {
+  it('meets a 429 storm on its very first login: the account is paused fleet-wide until Retry-After (one 429 per pause), then one login', async () => {
     const { id, username, password } = company(4);
     // No login has happened yet, so the database does not know this company's account key: the
     // block must still land on the key the login itself used.
     // Bluestakes now allows one call per 2 s, and another client of the same account has just used it.
+    // Its clock stands still through the storm: every login attempt lands inside that window, however
+    // slowly a busy machine gets the fleet to it.
     harness.simulator.configure({
       rateLimit: { limit: 1, windowMs: 2_000, sendRetryAfter: true, retryAfterFormat: 'seconds' },
     });
+    simulatorClock.hold();
     const outside = await fetch(`${harness.simulator.url}/api/login-json`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -175,25 +182,50 @@ describe('upstream faults', () => {
       new Set(['UPSTREAM_RATE_LIMITED', 'RATE_LIMITED']),
     );
     for (const error of errors) expect(error.retryAfterMs).toBeGreaterThan(0);
-    expect(harness.simulator.stats().rateLimited - limitedBefore).toBe(1);
+    // The simulator read its clock once per login: the outside one, then the fleet's. The first of the
+    // fleet met the 429; any other came only after Retry-After (2 s), when a storm outlasts the pause on a
+    // slow machine, and met the still window again. A fleet that does not pause logs in at once.
+    const [, ...fleetLogins] = simulatorClock.readsWhileHeld;
+    expect(fleetLogins.length).toBeGreaterThanOrEqual(1);
+    expect(harness.simulator.stats().rateLimited - limitedBefore).toBe(fleetLogins.length);
+    for (const [index, at] of fleetLogins.entries()) {
+      if (index > 0) expect(at - fleetLogins[index - 1]!).toBeGreaterThanOrEqual(2_000 - 50);
+    }
+    // The pause landed on the account's key and lasts Retry-After past the last 429.
     const [limit] = await harness.sql(
-      "SELECT blocked_until > now() AS blocked FROM bluestakes_rate_limits WHERE key LIKE 'account:%' AND blocked_until IS NOT NULL",
+      "SELECT EXTRACT(EPOCH FROM blocked_until) * 1000 AS until FROM bluestakes_rate_limits WHERE key LIKE 'account:%' AND blocked_until IS NOT NULL",
     );
-    expect(limit?.blocked).toBe(true);
+    expect(Number(limit?.until)).toBeGreaterThanOrEqual(fleetLogins.at(-1)! + 2_000 - 50);
     expect((await checkCompanyRow(harness, id)).leaseRemainingMs).toBe(0);
 
+    simulatorClock.release();
     const retryAfterMs = Math.max(...errors.map((error) => error.retryAfterMs ?? 0));
     await sleep(retryAfterMs + 200);
     const token = await within(fleet[0]!.getOrRefreshToken(id), 15_000, 'after Retry-After');
-    expect(harness.simulator.stats().rateLimited - limitedBefore).toBe(1);
+    expect(harness.simulator.stats().rateLimited - limitedBefore).toBe(fleetLogins.length);
     // The outside login and the one after the pause.
     expect(upstreamLogins(harness, username)).toBe(2);
     expect(await checkCompanyRow(harness, id)).toMatchObject({ token, version: 1, loginEvents: 1 });
   });
-  it('never writes back the token of a login still in flight when the credentials change meanwhile', async () => {
+  it('never writes back nor hands out the token of a login still in flight when the credentials change meanwhile', async () => {
     const { id, username, password } = company(5);
-    harness.simulator.configure({ latencyMs: 800 });
-    const slow = harness.createManager();
+    // The login answers upstream, then waits for the test before the manager sees it: still in flight
+    // from the manager's side for exactly as long as the test needs, however slow the machine.
+    const upstream = createBluestakesClient({ baseUrl: harness.simulator.url });
+    let answer: () => void = () => undefined;
+    const answered = new Promise<void>((resolveAnswer) => {
+      answer = resolveAnswer;
+    });
+    const slow = harness.createManager({
+      bluestakesClient: {
+        ...upstream,
+        login: async (...args) => {
+          const login = await upstream.login(...args);
+          await answered;
+          return login;
+        },
+      },
+    });
 
     const inFlight = outcomeOf(slow.getOrRefreshToken(id), 15_000, 'the slow refresh');
     await waitUntil(
@@ -203,23 +235,21 @@ describe('upstream faults', () => {
     );
     // An operator replaces the credentials while that login (with the old ones) is still upstream.
     await harness.createManager().storeCredentials(id, { username, password }, { verify: false });
+    answer();
     const outcome = await inFlight;
-    harness.simulator.configure({ latencyMs: 0 });
 
-    // The caller still got a token for its own call, but the fence refused to store it.
-    expect(outcome.ok).toBe(true);
+    // The fence refused the old-credential token, and the caller did not get it either: it read the
+    // row again and got a token from a login with the new credentials (the only one stored).
+    if (!outcome.ok) throw outcome.error;
+    expect(upstreamLogins(harness, username)).toBe(2);
     expect(await checkCompanyRow(harness, id)).toMatchObject({
-      token: undefined,
-      tokenWrites: 0,
-      loginEvents: 0,
+      token: outcome.value,
+      tokenWrites: 1,
+      loginEvents: 1,
       leaseRemainingMs: 0,
     });
     const fresh = await within(harness.createManager().getOrRefreshToken(id), 15_000, 'after the change');
+    expect(fresh).toBe(outcome.value);
     expect(upstreamLogins(harness, username)).toBe(2);
-    expect(await checkCompanyRow(harness, id)).toMatchObject({
-      token: fresh,
-      tokenWrites: 1,
-      loginEvents: 1,
-    });
   });
 });

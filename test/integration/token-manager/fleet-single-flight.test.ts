@@ -73,7 +73,11 @@ describe('fleet-wide single flight', () => {
     expect(results).toHaveLength(100);
     expect(results.every((detail) => detail.ticket === ticket)).toBe(true);
     expect(loginsOf(company.username) - before).toBe(1);
-    expect((harness.simulator.stats().responsesByStatus['401'] ?? 0) - rejectedBefore).toBe(100);
+    // At most one 401 per call; usually far fewer: once the first 401 has invalidated the version, the
+    // rate-limit take of the calls still queued sees it and they switch to the new token unsent.
+    const rejected = (harness.simulator.stats().responsesByStatus['401'] ?? 0) - rejectedBefore;
+    expect(rejected).toBeGreaterThanOrEqual(1);
+    expect(rejected).toBeLessThanOrEqual(100);
   });
 
   it('lets another container take over when a lease holder dies after taking the lease', async () => {

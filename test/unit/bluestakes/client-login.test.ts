@@ -43,6 +43,35 @@ describe('login', () => {
     expect(call?.headers).not.toHaveProperty('authorization');
   });
 
+  it('reads the JWT iat and the reply Date header, the upstream clock that judges exp', async () => {
+    upstream = mockUpstream();
+    const token = fakeJwt({ sub: 'bob', iat: 1_749_996_400, exp: 1_750_000_000 });
+    upstream.pool
+      .intercept(LOGIN)
+      .reply(
+        200,
+        { Authorization: `Bearer ${token}` },
+        { headers: { date: 'Sun, 15 Jun 2025 14:46:40 GMT' } },
+      );
+
+    const login = await upstream.client.login('bob', PASSWORD);
+
+    expect(login.issuedAt).toEqual(new Date(1_749_996_400_000));
+    expect(login.serverDate).toEqual(new Date(Date.UTC(2025, 5, 15, 14, 46, 40)));
+  });
+
+  it('answers a 401 for a password with a lone UTF-16 surrogate with CREDENTIALS_REJECTED, not a URIError', async () => {
+    upstream = mockUpstream();
+    const password = `pass\ud800word`;
+    upstream.pool.intercept(LOGIN).reply(401, `bad password ${encodeURIComponent('pass\ufffdword')}`);
+
+    const error = await rejectionOf(upstream.client.login('bob', password));
+
+    expect(error).toBeInstanceOf(CredentialsRejectedError);
+    expect((error as Error).message).toContain('[REDACTED]');
+    expect((error as Error).message).not.toContain('%EF%BF%BD');
+  });
+
   it('accepts a bare Authorization value and an opaque token without an expiry', async () => {
     upstream = mockUpstream();
     upstream.pool.intercept(LOGIN).reply(200, { Authorization: 'opaque-token-1' });

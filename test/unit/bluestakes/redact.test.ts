@@ -35,6 +35,14 @@ describe('redactSecrets', () => {
     );
   });
 
+  it('never throws on a secret with a lone UTF-16 surrogate, and still redacts it in every form', () => {
+    const secret = 'ab\ud800cd';
+    const text = `raw ${secret} json ${JSON.stringify(secret)} url ${encodeURIComponent('ab\ufffdcd')}`;
+    const redacted = redactSecrets(text, [secret, '\udc00']);
+    expect(redacted).not.toContain('ab');
+    expect(redacted.match(/\[REDACTED\]/g)).toHaveLength(3);
+  });
+
   it('ignores empty and missing secrets', () => {
     expect(redactSecrets('nothing to hide', ['', undefined])).toBe('nothing to hide');
   });

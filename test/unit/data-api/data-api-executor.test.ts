@@ -10,6 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import {
+  ConfigurationError,
   createDataApiExecutor,
   DatabaseError,
   DatabaseUnavailableError,
@@ -148,6 +149,66 @@ describe('DataApiExecutor', () => {
     await instance.execute('SELECT 1', {}, { idempotent: true });
 
     expect(rdsData).toHaveReceivedCommandTimes(ExecuteStatementCommand, 2);
+  });
+
+  const socketError = (code: string, message: string) => Object.assign(new Error(message), { code });
+
+  it.each([
+    ['a reset connection', socketError('ECONNRESET', 'read ECONNRESET')],
+    ['a socket hang-up', socketError('ECONNRESET', 'socket hang up')],
+    [
+      'the SDK handler timing out',
+      Object.assign(new Error('Connection timed out'), { name: 'TimeoutError' }),
+    ],
+  ])('retries an idempotent statement after %s, and sends a non-idempotent one once', async (_, error) => {
+    rdsData.on(ExecuteStatementCommand).rejectsOnce(error).resolves({ records: [], columnMetadata: [] });
+    const { instance } = executor();
+    await instance.execute('SELECT 1', {}, { idempotent: true });
+    expect(rdsData).toHaveReceivedCommandTimes(ExecuteStatementCommand, 2);
+
+    rdsData.reset();
+    rdsData.on(ExecuteStatementCommand).rejectsOnce(error).resolves({ numberOfRecordsUpdated: 1 });
+    // The outcome is unknown: DATABASE_UNAVAILABLE (retry later), never DATABASE_ERROR (a 500).
+    await expect(instance.execute('INSERT INTO t VALUES (1)')).rejects.toBeInstanceOf(
+      DatabaseUnavailableError,
+    );
+    expect(rdsData).toHaveReceivedCommandTimes(ExecuteStatementCommand, 1);
+  });
+
+  it('retries even a write when the connection was refused: it never reached the service', async () => {
+    rdsData
+      .on(ExecuteStatementCommand)
+      .rejectsOnce(socketError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.1:443'))
+      .resolves({ numberOfRecordsUpdated: 1 });
+    const { instance } = executor();
+    await instance.execute('INSERT INTO t VALUES (1)');
+    expect(rdsData).toHaveReceivedCommandTimes(ExecuteStatementCommand, 2);
+  });
+
+  it('makes one attempt when the statement brings a retry budget of 0', async () => {
+    rdsData.on(ExecuteStatementCommand).rejects(resuming());
+    const { instance, sleeps } = executor();
+    await expect(
+      instance.execute('SELECT 1', {}, { idempotent: true, retryBudgetMs: 0 }),
+    ).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    expect(rdsData).toHaveReceivedCommandTimes(ExecuteStatementCommand, 1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('turns HttpEndpointNotEnabledException into a configuration error naming what to enable, unretried', async () => {
+    rdsData.on(ExecuteStatementCommand).rejects(
+      Object.assign(new Error('HttpEndpoint is not enabled for cluster tokens.'), {
+        name: 'HttpEndpointNotEnabledException',
+      }),
+    );
+    const { instance } = executor();
+    const error = await instance
+      .execute('SELECT 1', {}, { idempotent: true })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error).toMatchObject({ code: 'CONFIGURATION_INVALID' });
+    expect((error as Error).message).toContain('enable the Data API');
+    expect(rdsData).toHaveReceivedCommandTimes(ExecuteStatementCommand, 1);
   });
 
   it('turns SQL errors into DatabaseError carrying the SQLState', async () => {

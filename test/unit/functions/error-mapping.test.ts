@@ -1,5 +1,8 @@
 import * as library from '@bluestakes/token-manager';
 import {
+  CompanyDisabledError,
+  CompanyEnabledError,
+  CompanyNameTakenError,
   CompanyNotFoundError,
   ConfigurationError,
   CredentialsNotFoundError,
@@ -48,6 +51,9 @@ const CASES: readonly Case[] = [
     field: 'username',
   },
   { error: new CompanyNotFoundError('42'), status: 404, code: 'COMPANY_NOT_FOUND', exposesMessage: true },
+  { error: new CompanyDisabledError('42'), status: 409, code: 'COMPANY_DISABLED', exposesMessage: true },
+  { error: new CompanyEnabledError('42'), status: 409, code: 'COMPANY_ENABLED', exposesMessage: true },
+  { error: new CompanyNameTakenError('7'), status: 409, code: 'COMPANY_NAME_TAKEN', exposesMessage: true },
   {
     error: new CredentialsNotFoundError('42'),
     status: 409,

@@ -8,6 +8,9 @@ export type TokenServiceErrorCode =
   | 'CONFIGURATION_INVALID'
   | 'INVALID_INPUT'
   | 'COMPANY_NOT_FOUND'
+  | 'COMPANY_DISABLED'
+  | 'COMPANY_ENABLED'
+  | 'COMPANY_NAME_TAKEN'
   | 'CREDENTIALS_NOT_FOUND'
   | 'CREDENTIALS_REJECTED'
   | 'LOGIN_HELD'
@@ -69,6 +72,39 @@ export class CompanyNotFoundError extends TokenServiceError {
     super('COMPANY_NOT_FOUND', `Company ${companyId} does not exist`, options);
     this.name = 'CompanyNotFoundError';
     this.companyId = companyId;
+  }
+}
+
+/** The company is disabled: it gets no logins, tokens or syncs until it is enabled again. */
+export class CompanyDisabledError extends TokenServiceError {
+  readonly companyId: string;
+
+  constructor(companyId: string, options?: TokenServiceErrorOptions) {
+    super('COMPANY_DISABLED', `Company ${companyId} is disabled; enable it to log in or sync`, options);
+    this.name = 'CompanyDisabledError';
+    this.companyId = companyId;
+  }
+}
+
+/** Deleting a company needs it disabled first, so a company in use is never removed by one slip. */
+export class CompanyEnabledError extends TokenServiceError {
+  readonly companyId: string;
+
+  constructor(companyId: string, options?: TokenServiceErrorOptions) {
+    super('COMPANY_ENABLED', `Company ${companyId} is enabled; disable it before deleting it`, options);
+    this.name = 'CompanyEnabledError';
+    this.companyId = companyId;
+  }
+}
+
+/** Another company already has this name (compared case-insensitively, ignoring surrounding spaces). */
+export class CompanyNameTakenError extends TokenServiceError {
+  readonly existingCompanyId: string;
+
+  constructor(existingCompanyId: string, options?: TokenServiceErrorOptions) {
+    super('COMPANY_NAME_TAKEN', `Company ${existingCompanyId} already has this name`, options);
+    this.name = 'CompanyNameTakenError';
+    this.existingCompanyId = existingCompanyId;
   }
 }
 

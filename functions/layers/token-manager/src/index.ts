@@ -1,4 +1,5 @@
 export * from './bluestakes';
+export * from './companies';
 export * from './config';
 export * from './credentials';
 export * from './crypto';

@@ -25,6 +25,8 @@ export interface BluestakesCallContext {
   rateLimitKey?: string;
   /** Aborts the call; the client rethrows the signal's reason unchanged. */
   signal?: AbortSignal;
+  /** The company token the call sends (the token manager checks it is still current with the slot). */
+  tokenInUse?: { readonly companyId: string; readonly version: string };
 }
 
 export interface BluestakesCallInfo {

@@ -25,7 +25,7 @@ import {
   parseSearchPage,
   type SearchFormatting,
 } from './search';
-import { readJwtExpiry, stripBearerPrefix, tokenFingerprint } from './token-info';
+import { readJwtExpiry, readJwtIssuedAt, stripBearerPrefix, tokenFingerprint } from './token-info';
 import type {
   BluestakesLogin,
   SecondaryFunctions,
@@ -151,6 +151,14 @@ function parseJson(
   }
 }
 
+/** An HTTP `Date` header as a Date; undefined when absent or unreadable. */
+function httpDate(value: string | string[] | undefined): Date | undefined {
+  const text = typeof value === 'string' ? value : value?.[0];
+  if (text === undefined || !/[A-Za-z]{3}/.test(text)) return undefined;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : new Date(at);
+}
+
 /**
  * Builds a Bluestakes API client over undici. It validates input, maps every upstream status and
  * transport failure onto the library's error classes, never retries, and never puts a password or a
@@ -241,10 +249,14 @@ export function createBluestakesClient(options: BluestakesClientOptions): Bluest
       throw new CredentialsRejectedError(`Bluestakes login answered HTTP ${reply.status} without a token`);
     }
     const expiresAt = readJwtExpiry(token);
+    const issuedAt = readJwtIssuedAt(token);
+    const serverDate = httpDate(reply.headers.date);
     return {
       token,
       fingerprint: tokenFingerprint(token),
       ...(expiresAt ? { expiresAt } : {}),
+      ...(issuedAt ? { issuedAt } : {}),
+      ...(serverDate ? { serverDate } : {}),
     };
   }
 

@@ -9,7 +9,7 @@ export type {
 export { DEFAULT_SNIPPET_LENGTH, redactSecrets, truncateText, upstreamSnippet } from './redact';
 export { DEFAULT_RETRY_AFTER_CAP_MS, parseRetryAfter } from './retry-after';
 export type { SearchDateFormat } from './search';
-export { readJwtExpiry, stripBearerPrefix, tokenFingerprint } from './token-info';
+export { readJwtExpiry, readJwtIssuedAt, stripBearerPrefix, tokenFingerprint } from './token-info';
 export type {
   BluestakesLogin,
   GeoJsonFeature,

@@ -11,6 +11,13 @@ const GENERIC_SECRET_PATTERNS: readonly [RegExp, string][] = [
   [/("pass(?:word)?"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${REDACTED}"`],
 ];
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Lone UTF-16 surrogates replaced by U+FFFD, as a transport would: encodeURIComponent throws on them. */
+function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD');
+}
+
 /**
  * Replaces every occurrence of the given secrets in `text` with `[REDACTED]`, including the forms an
  * upstream is likely to echo them in (JSON-escaped and URL-encoded), then masks anything that looks
@@ -22,7 +29,7 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
     if (!secret) continue;
     variants.add(secret);
     variants.add(JSON.stringify(secret).slice(1, -1));
-    variants.add(encodeURIComponent(secret));
+    variants.add(encodeURIComponent(wellFormed(secret)));
   }
   // Longest first, so a secret that contains another is replaced whole.
   let result = text;

@@ -15,12 +15,8 @@ export function tokenFingerprint(token: string): string {
   return createHash('sha256').update(stripBearerPrefix(token), 'utf8').digest('hex').slice(0, 12);
 }
 
-/**
- * Reads the `exp` claim of a JWT without verifying it (the signature is Bluestakes' business; the
- * claim only tells us when to stop using the token). Returns `undefined` for anything that is not a
- * JWT with a numeric `exp`, so opaque tokens are fine.
- */
-export function readJwtExpiry(token: string): Date | undefined {
+/** A numeric-date claim (`exp`, `iat`) of a JWT, unverified; undefined when absent or not a JWT. */
+function readJwtTime(token: string, claim: 'exp' | 'iat'): Date | undefined {
   const parts = stripBearerPrefix(token).split('.');
   if (parts.length !== 3 || !parts[1]) return undefined;
   let payload: unknown;
@@ -29,9 +25,23 @@ export function readJwtExpiry(token: string): Date | undefined {
   } catch {
     return undefined;
   }
-  if (typeof payload !== 'object' || payload === null || !('exp' in payload)) return undefined;
-  const exp = payload.exp;
-  if (typeof exp !== 'number' || !Number.isFinite(exp) || exp <= 0) return undefined;
-  const expiresAt = new Date(exp * 1000);
-  return Number.isNaN(expiresAt.getTime()) ? undefined : expiresAt;
+  if (typeof payload !== 'object' || payload === null || !(claim in payload)) return undefined;
+  const seconds = (payload as Record<string, unknown>)[claim];
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) return undefined;
+  const at = new Date(seconds * 1000);
+  return Number.isNaN(at.getTime()) ? undefined : at;
+}
+
+/**
+ * Reads the `exp` claim of a JWT without verifying it (the signature is Bluestakes' business; the
+ * claim only tells us when to stop using the token). Returns `undefined` for anything that is not a
+ * JWT with a numeric `exp`, so opaque tokens are fine.
+ */
+export function readJwtExpiry(token: string): Date | undefined {
+  return readJwtTime(token, 'exp');
+}
+
+/** The `iat` claim: when the upstream issued the token, on the upstream's clock. */
+export function readJwtIssuedAt(token: string): Date | undefined {
+  return readJwtTime(token, 'iat');
 }

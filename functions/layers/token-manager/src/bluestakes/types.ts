@@ -224,6 +224,10 @@ export interface BluestakesLogin {
   token: string;
   /** From the JWT `exp` claim when the token is a decodable JWT. */
   expiresAt?: Date;
+  /** From the JWT `iat` claim: the upstream's clock at issue, so `expiresAt - issuedAt` is skew-free. */
+  issuedAt?: Date;
+  /** The login reply's `Date` header: the upstream's clock when it answered (second precision). */
+  serverDate?: Date;
   /** A short non-reversible id of the token, safe for logs. */
   fingerprint: string;
 }

@@ -8,6 +8,7 @@ import {
 } from './env-readers';
 
 export const DEFAULT_BLUESTAKES_BASE_URL = 'https://newtin-api.bluestakes.org';
+export const DEFAULT_CREDENTIALS_SECRET_PREFIX = 'bluestakes-token-service';
 
 export interface DatabaseSettings {
   /** Aurora cluster ARN (Data API `resourceArn`). */
@@ -46,6 +47,11 @@ export interface RateLimitSettings {
   readonly safetyMarginMs: number;
   /** How long a denied caller waits for a slot before failing with RATE_LIMITED. */
   readonly maxWaitMs: number;
+  /**
+   * Calls per window one container allows itself per key while the database cannot be reached.
+   * Default: a quarter of `maxRequests`, at least 1 (see docs/architecture.md, "Degraded mode").
+   */
+  readonly degradedMaxRequests?: number;
 }
 
 export interface LoginHoldSettings {
@@ -90,7 +96,11 @@ export function readTokenManagerConfig(env: Environment): TokenManagerConfig {
       min: 100,
       max: 120_000,
     }),
-    credentialsSecretPrefix: optionalString(env, 'CREDENTIALS_SECRET_PREFIX', 'bluestakes-token-service'),
+    credentialsSecretPrefix: optionalString(
+      env,
+      'CREDENTIALS_SECRET_PREFIX',
+      DEFAULT_CREDENTIALS_SECRET_PREFIX,
+    ),
     encryptionKeySecretId: requiredString(env, 'TOKEN_ENCRYPTION_KEY_SECRET_ID'),
     tokens: {
       ttlSeconds: optionalInteger(env, 'TOKEN_TTL_SECONDS', 3600, { min: 1, max: 86_400 }),
@@ -107,6 +117,15 @@ export function readTokenManagerConfig(env: Environment): TokenManagerConfig {
       scope: optionalChoice(env, 'RATE_LIMIT_SCOPE', ['account', 'global'], 'account'),
       safetyMarginMs: optionalInteger(env, 'RATE_LIMIT_SAFETY_MARGIN_MS', 500, { min: 0, max: 60_000 }),
       maxWaitMs: optionalInteger(env, 'RATE_LIMIT_MAX_WAIT_MS', 10_000, { min: 0, max: 300_000 }),
+      degradedMaxRequests: optionalInteger(
+        env,
+        'RATE_LIMIT_DEGRADED_MAX_REQUESTS',
+        Math.max(
+          1,
+          Math.floor(optionalInteger(env, 'RATE_LIMIT_MAX_REQUESTS', 10, { min: 1, max: 10_000 }) / 4),
+        ),
+        { min: 1, max: 10_000 },
+      ),
     },
     loginHold: {
       credentialsRejectedHoldSeconds: optionalInteger(env, 'LOGIN_REJECTED_HOLD_SECONDS', 21_600, {

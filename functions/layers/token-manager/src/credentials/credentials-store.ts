@@ -1,5 +1,6 @@
 import {
   CreateSecretCommand,
+  DeleteSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
   ResourceNotFoundException,
@@ -16,6 +17,8 @@ export interface BluestakesCredentials {
 export interface CredentialsStore {
   read(companyId: string): Promise<BluestakesCredentials>;
   write(companyId: string, credentials: BluestakesCredentials): Promise<void>;
+  /** Deletes the company's secret at once (no recovery window). False when there was none. */
+  remove(companyId: string): Promise<boolean>;
 }
 
 const MAX_USERNAME = 256;
@@ -112,6 +115,22 @@ export function createSecretsManagerCredentialsStore(options: {
             retryAfterMs: 5_000,
           });
         }
+      }
+    },
+
+    async remove(companyId) {
+      const SecretId = credentialsSecretName(secretPrefix, companyId);
+      try {
+        // No recovery window: a secret scheduled for deletion keeps its name, so storing credentials
+        // for this company again would fail until the window ends.
+        await client.send(new DeleteSecretCommand({ SecretId, ForceDeleteWithoutRecovery: true }));
+        return true;
+      } catch (error) {
+        if (error instanceof ResourceNotFoundException) return false;
+        throw new SecretsUnavailableError(`Could not delete the credentials of company ${companyId}`, {
+          cause: error,
+          retryAfterMs: 5_000,
+        });
       }
     },
   };

@@ -4,6 +4,7 @@ export {
   KEYRING_PLACEHOLDER,
   type KeyringInitialization,
 } from './keyring-bootstrap';
+export { type KeyringRotation, rotateTokenKeyring } from './keyring-rotation';
 export { createSecretsManagerKeyringSource, type KeyringSource, staticKeyringSource } from './keyring-source';
 export {
   decryptToken,

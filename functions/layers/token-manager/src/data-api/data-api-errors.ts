@@ -1,5 +1,10 @@
-import { DatabaseError, DatabaseUnavailableError, TokenServiceError } from '../errors';
-import { isMaybeAppliedError, isResumingError } from './retry-policy';
+import { ConfigurationError, DatabaseError, DatabaseUnavailableError, TokenServiceError } from '../errors';
+import {
+  isEndpointNotEnabledError,
+  isMaybeAppliedError,
+  isNotSentError,
+  isResumingError,
+} from './retry-policy';
 
 const SQL_STATE = /;\s*SQLState:\s*([0-9A-Z]{5})\s*$/;
 
@@ -22,7 +27,15 @@ export function toDatabaseError(error: unknown, context: { retryAfterMs?: number
       retryAfterMs: context.retryAfterMs ?? 15_000,
     });
   }
-  if (isMaybeAppliedError(error)) {
+  if (isEndpointNotEnabledError(error)) {
+    // A deployment fault, not an outage: no retry helps until an operator enables the Data API.
+    return new ConfigurationError(
+      'The database cluster does not have the RDS Data API enabled (HttpEndpointNotEnabledException): ' +
+        'enable the Data API (HTTP endpoint) on the cluster named by DATABASE_RESOURCE_ARN',
+      { cause: error },
+    );
+  }
+  if (isMaybeAppliedError(error) || isNotSentError(error)) {
     return new DatabaseUnavailableError(`The database is unavailable (${name})`, {
       cause: error,
       retryAfterMs: context.retryAfterMs ?? 5_000,

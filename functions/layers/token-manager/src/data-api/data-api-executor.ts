@@ -21,6 +21,11 @@ export interface StatementOptions {
   readonly idempotent?: boolean;
   /** Run inside this Data API transaction. */
   readonly transactionId?: string;
+  /**
+   * Time this statement may spend retrying, instead of the executor's budget. 0 = one attempt, for
+   * callers that have a fallback and must not wait out an outage (e.g. a caller holding a valid token).
+   */
+  readonly retryBudgetMs?: number;
 }
 
 export interface StatementResult {
@@ -76,8 +81,8 @@ export function createDataApiExecutor(options: DataApiExecutorOptions): SqlExecu
     database: options.database,
   };
 
-  async function withRetry<T>(call: () => Promise<T>, idempotent: boolean): Promise<T> {
-    const deadline = now() + budgetMs;
+  async function withRetry<T>(call: () => Promise<T>, idempotent: boolean, budget = budgetMs): Promise<T> {
+    const deadline = now() + budget;
     for (let attempt = 1; ; attempt++) {
       try {
         return await call();
@@ -105,7 +110,7 @@ export function createDataApiExecutor(options: DataApiExecutorOptions): SqlExecu
     });
     // Inside a transaction a retry cannot help: the service ends the transaction on these errors.
     const idempotent = statement.transactionId === undefined && statement.idempotent === true;
-    const output = await withRetry(() => client.send(command), idempotent);
+    const output = await withRetry(() => client.send(command), idempotent, statement.retryBudgetMs);
     return { rows: toRows(output), rowsUpdated: output.numberOfRecordsUpdated ?? 0 };
   }
 

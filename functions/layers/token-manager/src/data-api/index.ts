@@ -8,7 +8,15 @@ export {
   type StatementOptions,
   type StatementResult,
 } from './data-api-executor';
-export { isMaybeAppliedError, isResumingError, isRetryable, retryDelayMs } from './retry-policy';
+export {
+  isDroppedConnectionError,
+  isEndpointNotEnabledError,
+  isMaybeAppliedError,
+  isNotSentError,
+  isResumingError,
+  isRetryable,
+  retryDelayMs,
+} from './retry-policy';
 export {
   fromField,
   parseDataApiTimestamp,

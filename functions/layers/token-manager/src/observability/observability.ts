@@ -19,10 +19,17 @@ export type TokenMetricName =
   | 'Upstream429'
   | 'RateLimitWait'
   | 'DataApiRetry'
-  | 'LeaseLost';
+  | 'LeaseLost'
+  | 'RateLimitDegraded'
+  | 'DegradedServe'
+  | 'TokenSuperseded'
+  | 'UpstreamClockSkew'
+  | 'TokenShared';
 
 /** Structured logging as the library needs it; Powertools Logger satisfies it. */
 export interface LogSink {
+  /** True when debug lines are written; read once per token manager, so the hot path tests a boolean. */
+  isDebugEnabled?(): boolean;
   debug(message: string, extra?: Record<string, unknown>): void;
   info(message: string, extra?: Record<string, unknown>): void;
   warn(message: string, extra?: Record<string, unknown>): void;
@@ -46,6 +53,8 @@ export const powertoolsMetricsSink: MetricsSink = {
 };
 
 export const powertoolsLogSink: LogSink = {
+  // POWERTOOLS_LOG_LEVEL=DEBUG (or TRACE) turns on the cache-decision lines.
+  isDebugEnabled: () => ['DEBUG', 'TRACE'].includes(logger.getLevelName()),
   debug: (message, extra) => logger.debug(message, extra ?? {}),
   info: (message, extra) => logger.info(message, extra ?? {}),
   warn: (message, extra) => logger.warn(message, extra ?? {}),

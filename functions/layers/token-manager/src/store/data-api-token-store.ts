@@ -52,18 +52,13 @@ function toTokenRow(companyId: string, row: Row): TokenRow {
     credentialsVersion: text(row.credentials_version) ?? '0',
     ttlOverrideSeconds: num(row.ttl_override),
     lastUsedAt: time(row.last_used_at),
+    enabled: row.enabled !== false,
     dbNow: time(row.db_now) ?? new Date(),
   };
 }
 
-const READ_SQL = `
-WITH touched AS (
-  UPDATE companies SET token_last_used_at = now()
-  WHERE id = ${ID} AND :touch
-    AND (token_last_used_at IS NULL OR token_last_used_at < now() - interval '5 minutes')
-  RETURNING id
-)
-SELECT c.bluestakes_token AS token,
+const ROW_COLUMNS = `
+       c.bluestakes_token AS token,
        c.bluestakes_token_version AS version,
        c.bluestakes_token_fingerprint AS fingerprint,
        c.bluestakes_account_key AS account_key,
@@ -81,10 +76,27 @@ SELECT c.bluestakes_token AS token,
        c.credentials_version AS credentials_version,
        c.token_ttl_seconds AS ttl_override,
        c.token_last_used_at AS last_used_at,
-       now() AS db_now,
-       (SELECT count(*) FROM touched) AS touched
+       c.enabled AS enabled,
+       now() AS db_now`;
+
+const READ_SQL = `
+WITH touched AS (
+  UPDATE companies SET token_last_used_at = now()
+  WHERE id = ${ID} AND :touch
+    AND (token_last_used_at IS NULL OR token_last_used_at < now() - interval '5 minutes')
+  RETURNING id
+)
+SELECT ${ROW_COLUMNS}, (SELECT count(*) FROM touched) AS touched
 FROM companies c
 WHERE c.id = ${ID}`;
+
+/** Other companies whose last login used the same Bluestakes account, freshest token first. */
+const SIBLINGS_SQL = `
+SELECT c.id AS company_id, ${ROW_COLUMNS}
+FROM companies c
+WHERE c.bluestakes_account_key = :accountKey AND c.id <> ${ID}
+ORDER BY c.bluestakes_token_expires_at DESC NULLS LAST
+LIMIT 20`;
 
 const LEASE_SQL = `
 UPDATE companies
@@ -97,6 +109,7 @@ WHERE id = ${ID}
        OR bluestakes_token_refresh_at IS NULL OR bluestakes_token_refresh_at <= now())
   AND (token_lease_until IS NULL OR token_lease_until <= now())
   AND (login_hold_until IS NULL OR login_hold_until <= now())
+  AND enabled
 RETURNING token_lease_fence AS fence, bluestakes_token_version AS version,
           credentials_version, token_ttl_seconds AS ttl_override`;
 
@@ -139,6 +152,17 @@ WITH updated AS (
   UPDATE companies SET ${TOKEN_COLUMNS},
     token_lease_fence = token_lease_fence + 1
   WHERE id = ${ID} AND bluestakes_token_version = CAST(:expectedVersion AS bigint)
+  ${WRITTEN_RETURNING}
+), ${AUDIT_FROM('updated')}
+SELECT version, expires_in_ms, refresh_in_ms FROM updated`;
+
+/** Hands a sibling's fresh login to this company, only if its row has not moved since it was read. */
+const SHARE_SQL = `
+WITH updated AS (
+  UPDATE companies SET ${TOKEN_COLUMNS},
+    token_lease_fence = token_lease_fence + 1
+  WHERE id = ${ID} AND bluestakes_token_version = CAST(:expectedVersion AS bigint)
+    AND bluestakes_account_key = :accountKey
   ${WRITTEN_RETURNING}
 ), ${AUDIT_FROM('updated')}
 SELECT version, expires_in_ms, refresh_in_ms FROM updated`;
@@ -196,10 +220,10 @@ const DROP_TOKEN_COLUMNS = `
       token_lease_fence = token_lease_fence + 1`;
 
 /** One audited update of a single company row: `event` and `detail` land in the audit table. */
-const auditedUpdate = (set: string, event: string, detail: string, resultColumn: string) => `
+const auditedUpdate = (set: string, event: string, detail: string, resultColumn: string, where: string) => `
 WITH updated AS (
   UPDATE companies SET ${set}
-  WHERE id = ${ID}
+  WHERE id = ${ID} AND ${where}
   RETURNING id, bluestakes_token_version AS version
 ), audit AS (
   INSERT INTO token_auth_events (company_id, event, token_version, detail)
@@ -207,7 +231,15 @@ WITH updated AS (
 )
 SELECT count(*) AS ${resultColumn} FROM updated`;
 
-const CLEAR_SQL = auditedUpdate(DROP_TOKEN_COLUMNS, 'token_cleared', ':detail', 'cleared');
+// Both are compare-and-set on a counter they bump, so a retry after an unknown outcome applies at most
+// once, and a re-read tells whether the first attempt did (see `reconciled`).
+const CLEAR_SQL = auditedUpdate(
+  DROP_TOKEN_COLUMNS,
+  'token_cleared',
+  ':detail',
+  'cleared',
+  'token_lease_fence = CAST(:expectedFence AS bigint)',
+);
 
 const CREDENTIALS_CHANGED_SQL = auditedUpdate(
   `credentials_version = credentials_version + 1,
@@ -218,6 +250,7 @@ const CREDENTIALS_CHANGED_SQL = auditedUpdate(
   'credentials_changed',
   "'credentials replaced; old token cleared'",
   'updated',
+  'credentials_version = CAST(:expectedCredentialsVersion AS bigint)',
 );
 
 const EVENT_SQL = `
@@ -263,6 +296,8 @@ SELECT
   count(*) FILTER (WHERE login_hold_until > now()) AS held_companies,
   (SELECT count(*) FROM token_auth_events WHERE created_at > now() - interval '1 hour' AND event = 'login')
     AS logins_last_hour,
+  (SELECT count(*) FROM token_auth_events WHERE created_at > now() - interval '1 hour'
+                                            AND event = 'credentials_stored') AS verification_logins_last_hour,
   (SELECT count(*) FROM token_auth_events WHERE created_at > now() - interval '1 hour' AND event = 'login_failed')
     AS login_failures_last_hour,
   (SELECT count(*) FROM token_auth_events WHERE created_at > now() - interval '1 hour'
@@ -270,6 +305,17 @@ SELECT
   (SELECT count(*) FROM token_auth_events WHERE created_at > now() - interval '1 hour'
                                             AND event = 'token_invalidated') AS invalidations_last_hour
 FROM companies`;
+
+const FENCE_SQL = `
+SELECT token_lease_fence AS fence, credentials_version, bluestakes_token AS token
+FROM companies WHERE id = ${ID}`;
+
+/** The counters the compare-and-set writes check. */
+interface FenceRow {
+  readonly fence: string;
+  readonly credentialsVersion: string;
+  readonly encryptedToken: string | null;
+}
 
 function tokenParams(companyId: string, newVersion: string, write: TokenWrite) {
   return {
@@ -303,9 +349,49 @@ function nextVersion(version: string): string {
 export function createDataApiTokenStore(executor: SqlExecutor): TokenStore {
   const count = (rows: Row[], column: string) => Number(rows[0]?.[column] ?? 0);
 
+  /**
+   * Runs a compare-and-set write that bumps a counter. When it matches nothing (the counter moved: a
+   * concurrent writer, or our own earlier attempt whose answer was lost and the executor re-sent), the
+   * row is read again: `applied` decides from before/after whether the effect is in place; otherwise
+   * the write is tried again against the new value. Never blindly repeated.
+   */
+  async function reconciled(
+    companyId: string,
+    counter: (row: FenceRow) => string,
+    write: (row: FenceRow) => Promise<boolean>,
+    applied: (before: FenceRow, after: FenceRow) => boolean,
+  ): Promise<boolean> {
+    let before = await readFence(companyId);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (before === undefined) return false;
+      if (await write(before)) return true;
+      const after = await readFence(companyId);
+      if (after === undefined) return false;
+      if (applied(before, after)) return true;
+      if (counter(after) === counter(before)) return false;
+      before = after;
+    }
+    return false;
+  }
+
+  async function readFence(companyId: string): Promise<FenceRow | undefined> {
+    const { rows } = await executor.execute(FENCE_SQL, { companyId }, { idempotent: true });
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    return {
+      fence: String(row.fence),
+      credentialsVersion: String(row.credentials_version),
+      encryptedToken: text(row.token),
+    };
+  }
+
   return {
-    async read(companyId, { touch = false } = {}) {
-      const { rows } = await executor.execute(READ_SQL, { companyId, touch }, { idempotent: true });
+    async read(companyId, { touch = false, retryBudgetMs } = {}) {
+      const { rows } = await executor.execute(
+        READ_SQL,
+        { companyId, touch },
+        { idempotent: true, ...(retryBudgetMs === undefined ? {} : { retryBudgetMs }) },
+      );
       return rows[0] === undefined ? undefined : toTokenRow(companyId, rows[0]);
     },
 
@@ -371,8 +457,20 @@ export function createDataApiTokenStore(executor: SqlExecutor): TokenStore {
     },
 
     async clear(companyId, detail) {
-      const { rows } = await executor.execute(CLEAR_SQL, { companyId, detail: detail.slice(0, 500) });
-      return count(rows, 'cleared') > 0;
+      return reconciled(
+        companyId,
+        (row) => row.fence,
+        async (row) => {
+          const { rows } = await executor.execute(
+            CLEAR_SQL,
+            { companyId, detail: detail.slice(0, 500), expectedFence: row.fence },
+            { idempotent: true },
+          );
+          return count(rows, 'cleared') > 0;
+        },
+        // Applied when the fence moved on and no token is left (ours, or a clear racing ours).
+        (before, after) => BigInt(after.fence) > BigInt(before.fence) && after.encryptedToken === null,
+      );
     },
 
     async storeToken(companyId, write) {
@@ -394,9 +492,35 @@ export function createDataApiTokenStore(executor: SqlExecutor): TokenStore {
       return undefined;
     },
 
+    async accountSiblings(companyId, accountKey) {
+      const { rows } = await executor.execute(SIBLINGS_SQL, { companyId, accountKey }, { idempotent: true });
+      return rows.map((row) => toTokenRow(String(row.company_id), row));
+    },
+
+    async shareToken(companyId, expectedVersion, write) {
+      const { rows } = await executor.execute(
+        SHARE_SQL,
+        { ...tokenParams(companyId, nextVersion(expectedVersion), write), expectedVersion },
+        { idempotent: true },
+      );
+      return toWritten(rows[0]);
+    },
+
     async markCredentialsChanged(companyId, accountKey) {
-      const { rows } = await executor.execute(CREDENTIALS_CHANGED_SQL, { companyId, accountKey });
-      return count(rows, 'updated') > 0;
+      return reconciled(
+        companyId,
+        (row) => row.credentialsVersion,
+        async (row) => {
+          const { rows } = await executor.execute(
+            CREDENTIALS_CHANGED_SQL,
+            { companyId, accountKey, expectedCredentialsVersion: row.credentialsVersion },
+            { idempotent: true },
+          );
+          return count(rows, 'updated') > 0;
+        },
+        // Any bump after our read came after our secret write: the new credentials are announced.
+        (before, after) => BigInt(after.credentialsVersion) > BigInt(before.credentialsVersion),
+      );
     },
 
     async recordEvent(companyId, event, detail) {
@@ -439,6 +563,7 @@ export function createDataApiTokenStore(executor: SqlExecutor): TokenStore {
         refreshing: field('refreshing'),
         held_companies: field('held_companies'),
         logins_last_hour: field('logins_last_hour'),
+        verification_logins_last_hour: field('verification_logins_last_hour'),
         login_failures_last_hour: field('login_failures_last_hour'),
         upstream_429s_last_hour: field('upstream_429s_last_hour'),
         invalidations_last_hour: field('invalidations_last_hour'),

@@ -27,6 +27,8 @@ export interface TokenRow {
   readonly credentialsVersion: string;
   readonly ttlOverrideSeconds: number | null;
   readonly lastUsedAt: Date | null;
+  /** A disabled company gets no logins (the lease statement refuses it) and no token. */
+  readonly enabled: boolean;
   readonly dbNow: Date;
 }
 
@@ -51,7 +53,7 @@ export interface TokenWrite {
   readonly refreshLeadSeconds: number;
   /** Time between asking Bluestakes and writing (the grant happened that long ago). */
   readonly elapsedSeconds: number;
-  readonly event: 'login' | 'token_stored' | 'credentials_stored';
+  readonly event: 'login' | 'token_stored' | 'credentials_stored' | 'token_shared';
 }
 
 export interface WrittenToken {
@@ -78,10 +80,17 @@ export interface TokenStats {
   readonly without_expiry: number;
   readonly refreshing: number;
   readonly held_companies: number;
+  /** Logins of the refresh protocol (lease winners). */
   readonly logins_last_hour: number;
+  /** Logins that verified credentials being stored (their token is kept); not in `logins_last_hour`. */
+  readonly verification_logins_last_hour?: number;
   readonly login_failures_last_hour: number;
   readonly upstream_429s_last_hour: number;
   readonly invalidations_last_hour: number;
+  /** `RATE_LIMIT_MAX_REQUESTS`: upstream calls allowed per window and key. */
+  readonly configured_rate_limit?: number;
+  /** Keys whose budget an upstream 429 lowered and that have not recovered yet (the limit in force now). */
+  readonly learned_rate_limits?: readonly { readonly key: string; readonly limit: number }[];
 }
 
 export interface CleanupResult {
@@ -92,7 +101,11 @@ export interface CleanupResult {
 
 export interface TokenStore {
   /** One lock-free read; `touch` records use for pre-refresh (at most once per 5 min per company). */
-  read(companyId: string, options?: { touch?: boolean }): Promise<TokenRow | undefined>;
+  /** `retryBudgetMs` overrides the executor's (0 = one attempt, for callers with a fallback). */
+  read(
+    companyId: string,
+    options?: { touch?: boolean; retryBudgetMs?: number },
+  ): Promise<TokenRow | undefined>;
   /** One conditional statement: returns a lease only when a refresh is due, no lease is live and no hold. */
   tryAcquireLease(companyId: string, owner: string, leaseSeconds: number): Promise<Lease | undefined>;
   /** Fenced write-back; undefined when the lease was lost (fence or version moved). */
@@ -107,6 +120,20 @@ export interface TokenStore {
   clear(companyId: string, detail: string): Promise<boolean>;
   /** Stores a token outside the lease protocol (manual store, fresh credentials); takes over any lease. */
   storeToken(companyId: string, write: TokenWrite): Promise<WrittenToken | undefined>;
+  /**
+   * Other companies whose token came from the same Bluestakes account (tokens belong to the account:
+   * a login for one revokes the other's), freshest token first.
+   */
+  accountSiblings?(companyId: string, accountKey: string): Promise<TokenRow[]>;
+  /**
+   * Gives this company a token a sibling's login obtained, only while its version is still
+   * `expectedVersion` and it still belongs to the account; takes over any lease (fence bump).
+   */
+  shareToken?(
+    companyId: string,
+    expectedVersion: string,
+    write: TokenWrite,
+  ): Promise<WrittenToken | undefined>;
   /** New credentials: bump their version, lift any hold, clear the old token. False: no company. */
   markCredentialsChanged(companyId: string, accountKey: string): Promise<boolean>;
   recordEvent(companyId: string, event: string, detail: string): Promise<void>;

@@ -33,22 +33,26 @@ import {
 } from '../crypto';
 import { createDataApiExecutor, type SqlExecutor } from '../data-api';
 import {
+  CompanyDisabledError,
   CompanyNotFoundError,
   ConfigurationError,
   CredentialsNotFoundError,
   CredentialsRejectedError,
+  DatabaseError,
+  DatabaseUnavailableError,
   InvalidInputError,
   LoginHeldError,
+  RateLimitExceededError,
+  SecretsUnavailableError,
   TokenDecryptionError,
   TokenRejectedError,
   TokenServiceError,
   TokenUnavailableError,
-  UpstreamBadResponseError,
   UpstreamRateLimitedError,
-  UpstreamUnavailableError,
 } from '../errors';
 import { type LogSink, type MetricsSink, powertoolsLogSink, powertoolsMetricsSink } from '../observability';
 import { createDataApiRateLimiter, type UpstreamRateLimiter } from '../rate-limit';
+import { TokenSupersededError } from '../rate-limit/token-superseded-error';
 import {
   createDataApiTokenStore,
   type Lease,
@@ -144,6 +148,17 @@ export interface TokenManager {
 /** A token ready to use, with what is needed to invalidate exactly it and to judge its age. */
 type ResolvedToken = L1Entry;
 
+/** Upstream clock differences above this are logged and counted. */
+const CLOCK_SKEW_REPORT_MS = 5_000;
+/** A JWT lifetime judged on our clock alone (no iat, no Date header) is never taken below this. */
+const MIN_UNVERIFIED_LIFETIME_SECONDS = 60;
+/** While the database does not answer, a container re-checks its in-process token this often (on calls). */
+const OUTAGE_RECHECK_MS = 1_000;
+/** Logins whose write-back found the fence moved, per call, before giving up with TOKEN_UNAVAILABLE. */
+const MAX_LOST_WRITES = 2;
+/** Times one call fetches the current token after the limiter found its token replaced. */
+const MAX_SUPERSEDED_RETRIES = 2;
+
 /** A non-reversible key for one Bluestakes account, so usernames never land in the rate-limit table. */
 export function bluestakesAccountKey(username: string): string {
   return createHash('sha256').update(username.trim().toLowerCase()).digest('hex').slice(0, 16);
@@ -170,6 +185,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   const instanceId = options.instanceId ?? `tm-${randomUUID()}`;
   const forbiddenGraceMs = options.forbiddenGraceMs ?? 60_000;
   const auditRetentionDays = options.auditRetentionDays ?? 30;
+  // Read once: the L1 hit path pays one boolean test, not a call, when debug logging is off.
+  const debug = log.isDebugEnabled?.() === true;
 
   const executor =
     options.executor ??
@@ -200,7 +217,15 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       maxRequests: config.rateLimit.maxRequests,
       windowMs: config.rateLimit.windowMs + config.rateLimit.safetyMarginMs,
       maxWaitMs: config.rateLimit.maxWaitMs,
+      ...(config.rateLimit.degradedMaxRequests === undefined
+        ? {}
+        : { degradedMaxRequests: config.rateLimit.degradedMaxRequests }),
       onWait: () => metrics.count('RateLimitWait'),
+      onDegraded: ({ key, error }) => {
+        metrics.count('RateLimitDegraded');
+        if (debug)
+          log.debug('Rate limit: database unreachable, per-container budget', { key, error: error.code });
+      },
     });
   const client =
     options.bluestakesClient ??
@@ -209,7 +234,11 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       loginTimeoutMs: config.loginTimeoutMs,
       requestTimeoutMs: config.requestTimeoutMs,
       ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
-      beforeRequest: ({ context }) => limiter.acquire(context.rateLimitKey ?? 'global'),
+      beforeRequest: ({ context }) =>
+        limiter.acquire(
+          context.rateLimitKey ?? 'global',
+          context.tokenInUse === undefined ? {} : { token: context.tokenInUse },
+        ),
     });
 
   const l1 = new L1Cache(config.tokens.l1MaxStalenessMs);
@@ -287,14 +316,44 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     return credentials;
   }
 
-  function lifetimeSeconds(login: BluestakesLogin, startedAt: number, ttlOverride: number | null): number {
+  /**
+   * How long a fresh login's token is used. The JWT's own expiry wins when earlier, judged on the
+   * upstream's clock (exp - iat, else exp - the reply's Date header), so an upstream clock hours behind
+   * ours cannot shrink it; only without either is our clock used, and then never below a floor.
+   */
+  function lifetimeSeconds(
+    companyId: string | undefined,
+    login: BluestakesLogin,
+    startedAt: number,
+    ttlOverride: number | null,
+  ): number {
     const ttl = ttlOverride ?? config.tokens.ttlSeconds;
+    const wallNow = Date.now();
+    const upstreamNow = login.serverDate ?? login.issuedAt;
+    if (upstreamNow !== undefined) {
+      const skewMs = wallNow - upstreamNow.getTime();
+      // The Date header and iat have second precision and the login took a while: report real skew only.
+      if (Math.abs(skewMs) > CLOCK_SKEW_REPORT_MS + (now() - startedAt)) {
+        metrics.count('UpstreamClockSkew');
+        log.warn('The Bluestakes clock differs from ours', {
+          companyId,
+          skewMs,
+          source: login.serverDate === undefined ? 'jwt_iat' : 'date_header',
+        });
+      }
+    }
     if (login.expiresAt === undefined) return ttl;
-    // The JWT's own expiry wins when earlier; measured from when we asked, to stay conservative.
-    return Math.max(
-      1,
-      Math.min(ttl, (login.expiresAt.getTime() - Date.now()) / 1000 + (now() - startedAt) / 1000),
-    );
+    const exp = login.expiresAt.getTime();
+    if (login.issuedAt !== undefined) {
+      // iat is rounded down to the second: one second off keeps it conservative.
+      return Math.max(1, Math.min(ttl, (exp - login.issuedAt.getTime()) / 1000 - 1));
+    }
+    if (login.serverDate !== undefined) {
+      return Math.max(1, Math.min(ttl, (exp - login.serverDate.getTime()) / 1000 - 1));
+    }
+    // Our clock alone: measured from when we asked, to stay conservative, but never below the floor.
+    const remaining = (exp - wallNow) / 1000 + (now() - startedAt) / 1000;
+    return Math.min(ttl, Math.max(remaining, Math.min(ttl, MIN_UNVERIFIED_LIFETIME_SECONDS)));
   }
 
   async function encryptedWrite(
@@ -331,11 +390,21 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     if (error instanceof CredentialsNotFoundError) {
       return { reason: 'credentials_missing', holdSeconds: loginHold.failureBackoffMaxSeconds };
     }
-    if (error instanceof UpstreamUnavailableError || error instanceof UpstreamBadResponseError) {
-      // The hold grows exponentially in SQL; holdSeconds is not used for this reason.
-      return { reason: 'upstream_failing', holdSeconds: loginHold.failureBackoffMaxSeconds };
+    if (
+      error instanceof UpstreamRateLimitedError ||
+      error instanceof RateLimitExceededError ||
+      error instanceof DatabaseUnavailableError ||
+      error instanceof DatabaseError ||
+      error instanceof SecretsUnavailableError ||
+      error instanceof TokenDecryptionError
+    ) {
+      // Nothing is wrong with the company's login: the pause, the database or secrets are the problem.
+      return undefined;
     }
-    return undefined;
+    // Upstream failures, and anything unexpected (a bug, a reply nobody foresaw): back off
+    // exponentially, fleet-wide, so a fault that repeats costs one login per hold, never one per call.
+    // The hold grows in SQL; holdSeconds is not used for this reason.
+    return { reason: 'upstream_failing', holdSeconds: loginHold.failureBackoffMaxSeconds };
   }
 
   async function failLogin(companyId: string, lease: Lease, error: unknown): Promise<void> {
@@ -359,26 +428,32 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     lease: Lease,
     row: TokenRow,
     override: BluestakesCredentials | undefined,
-  ): Promise<ResolvedToken> {
+  ): Promise<ResolvedToken | undefined> {
     const startedAt = now();
+
     let login: BluestakesLogin;
     // Known before the first login only once credentials were stored; the login's own account wins.
     let accountKey: string | null = row.accountKey;
+    let siblings: TokenRow[] = [];
     try {
       const credentials = override ?? (await loadCredentials(companyId, lease));
       accountKey = bluestakesAccountKey(credentials.username);
+      siblings = await accountSiblings(companyId, accountKey);
+      const adopted = await adoptSiblingToken(companyId, lease, accountKey, siblings);
+      if (adopted !== undefined) return adopted.token;
       login = await client.login(credentials.username, credentials.password, context(accountKey));
     } catch (error) {
+      // Not `message`: Powertools reserves that key for the log line's own text and drops ours.
       log.warn('Login under lease failed', {
         companyId,
         errorCode: error instanceof TokenServiceError ? error.code : 'UNEXPECTED',
-        message: error instanceof Error ? error.message : undefined,
+        errorMessage: error instanceof Error ? error.message : String(error),
       });
       if (error instanceof UpstreamRateLimitedError) {
         metrics.count('Upstream429');
         // Best effort: neither may keep failLogin below from releasing the lease.
         await limiter
-          .block(rateLimitKey(accountKey), error.retryAfterMs ?? config.rateLimit.windowMs)
+          .block(rateLimitKey(accountKey), error.retryAfterMs ?? config.rateLimit.windowMs, { learn: true })
           .catch(() => undefined);
         await store
           .recordEvent(companyId, 'upstream_rate_limited', 'login answered 429')
@@ -387,7 +462,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       await failLogin(companyId, lease, error).catch((recordError: unknown) =>
         log.error('Could not record the login failure', {
           companyId,
-          message: recordError instanceof Error ? recordError.message : String(recordError),
+          errorMessage: recordError instanceof Error ? recordError.message : String(recordError),
         }),
       );
       credentialsCache.delete(companyId);
@@ -395,7 +470,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     }
     metrics.count('Login');
     const elapsedSeconds = (now() - startedAt) / 1000;
-    const lifetime = lifetimeSeconds(login, startedAt, lease.ttlOverrideSeconds);
+    const lifetime = lifetimeSeconds(companyId, login, startedAt, lease.ttlOverrideSeconds);
     const write = await encryptedWrite(companyId, login.token, accountKey, lifetime, elapsedSeconds, 'login');
     const written = await store.writeToken(companyId, lease, write);
     log.info('Logged in to Bluestakes', {
@@ -405,13 +480,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       leaseKept: written !== undefined,
     });
     if (written === undefined) {
-      // The lease was taken over (or the token cleared) meanwhile: use this token for this call only.
+      // The fence moved while we logged in: the token was cleared, the credentials changed or the
+      // lease was taken over. This token may be from old credentials: never hand it out; the caller
+      // reads the row again and gets whatever replaced it.
       metrics.count('LeaseLost');
-      return entry(login.token, lease.version, accountKey, {
-        refreshInMs: 0,
-        expiresInMs: 0,
-        issuedAgoMs: 0,
-      });
+      if (debug) log.debug('Cache: lease lost during login; re-reading', { companyId });
+      return undefined;
     }
     const fresh = entry(login.token, written.version, accountKey, {
       refreshInMs: written.refreshInMs,
@@ -419,7 +493,100 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       issuedAgoMs: elapsedSeconds * 1000,
     });
     l1.set(companyId, fresh);
+    await shareWithSiblings(companyId, siblings, login, write);
     return fresh;
+  }
+
+  /** Companies on the same Bluestakes account; best effort (none when the store cannot tell). */
+  async function accountSiblings(companyId: string, accountKey: string): Promise<TokenRow[]> {
+    if (store.accountSiblings === undefined) return [];
+    try {
+      return await store.accountSiblings(companyId, accountKey);
+    } catch (error) {
+      log.warn('Could not look up companies sharing the Bluestakes account', {
+        companyId,
+        errorCode: error instanceof TokenServiceError ? error.code : 'UNEXPECTED',
+      });
+      return [];
+    }
+  }
+
+  /**
+   * A sibling on the same account already holds a token that is not due: use it instead of logging
+   * in (a login would revoke it). Undefined when there is none; `{ token: undefined }` when the lease
+   * was lost meanwhile.
+   */
+  async function adoptSiblingToken(
+    companyId: string,
+    lease: Lease,
+    accountKey: string,
+    siblings: readonly TokenRow[],
+  ): Promise<{ token: ResolvedToken | undefined } | undefined> {
+    for (const sibling of siblings) {
+      if ((sibling.refreshInMs ?? 0) <= 0 || (sibling.expiresInMs ?? 0) <= 0) continue;
+      const token = await decrypt(sibling.companyId, sibling);
+      if (token === undefined) continue;
+      const issuedAgoSeconds = Math.max(0, (sibling.issuedAgoMs ?? 0) / 1000);
+      const expiresInSeconds = (sibling.expiresInMs ?? 0) / 1000;
+      const ring = await keyring.get();
+      const write: TokenWrite = {
+        encryptFor: (version) => encryptToken(ring, token, { companyId, version }),
+        fingerprint: tokenFingerprint(token),
+        accountKey,
+        lifetimeSeconds: issuedAgoSeconds + expiresInSeconds,
+        refreshLeadSeconds: expiresInSeconds - (sibling.refreshInMs ?? 0) / 1000,
+        elapsedSeconds: issuedAgoSeconds,
+        event: 'token_shared',
+      };
+      const written = await store.writeToken(companyId, lease, write);
+      metrics.count('TokenShared');
+      log.info('Using the token of a company on the same Bluestakes account', {
+        companyId,
+        fromCompanyId: sibling.companyId,
+        fingerprint: write.fingerprint,
+        leaseKept: written !== undefined,
+      });
+      if (written === undefined) return { token: undefined };
+      const shared = entry(token, written.version, accountKey, {
+        refreshInMs: written.refreshInMs,
+        expiresInMs: written.expiresInMs,
+        issuedAgoMs: sibling.issuedAgoMs ?? 0,
+      });
+      l1.set(companyId, shared);
+      return { token: shared };
+    }
+    return undefined;
+  }
+
+  /**
+   * Hands a fresh login to the companies on the same account (it has just revoked their tokens
+   * upstream), each only if its row did not move since it was read before the login. Best effort.
+   */
+  async function shareWithSiblings(
+    companyId: string,
+    siblings: readonly TokenRow[],
+    login: BluestakesLogin,
+    write: TokenWrite,
+  ): Promise<void> {
+    if (store.shareToken === undefined) return;
+    const ring = await keyring.get();
+    for (const sibling of siblings) {
+      try {
+        const written = await store.shareToken(sibling.companyId, sibling.version, {
+          ...write,
+          encryptFor: (version) => encryptToken(ring, login.token, { companyId: sibling.companyId, version }),
+          event: 'token_shared',
+        });
+        l1.delete(sibling.companyId);
+        if (written !== undefined) metrics.count('TokenShared');
+      } catch (error) {
+        log.warn('Could not share a login with a company on the same Bluestakes account', {
+          companyId,
+          siblingCompanyId: sibling.companyId,
+          errorCode: error instanceof TokenServiceError ? error.code : 'UNEXPECTED',
+        });
+      }
+    }
   }
 
   function heldError(companyId: string, row: TokenRow): TokenServiceError {
@@ -435,11 +602,57 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     );
   }
 
-  async function resolve(companyId: string, override?: BluestakesCredentials): Promise<ResolvedToken> {
+  /** Serves the in-process token while the database cannot be reached, and re-checks it again soon. */
+  function serveThroughOutage(companyId: string, usable: ResolvedToken, error: unknown): ResolvedToken {
+    metrics.count('DegradedServe');
+    const at = now();
+    const recheckAt = Math.min(usable.expiresAt, at + OUTAGE_RECHECK_MS);
+    if (debug) {
+      log.debug('Cache: database unreachable, serving the in-process token', {
+        companyId,
+        version: usable.version,
+        errorCode: error instanceof TokenServiceError ? error.code : 'UNEXPECTED',
+        recheckInMs: recheckAt - at,
+      });
+    }
+    const served = {
+      ...usable,
+      refreshAt: recheckAt,
+      checkedAt: at,
+      issuedAgoMs: usable.issuedAgoMs + (at - usable.checkedAt),
+    };
+    l1.set(companyId, served);
+    return served;
+  }
+
+  /**
+   * The L2 path: read the row, use it, or take the lease and log in, or wait for another container.
+   * `fallback` is this container's still-valid token: while it exists the first read is one attempt,
+   * and a database that does not answer means serving it, not waiting out the retry budget.
+   */
+  async function resolve(
+    companyId: string,
+    override: BluestakesCredentials | undefined,
+    fallback: ResolvedToken | undefined,
+  ): Promise<ResolvedToken> {
     const deadline = now() + config.tokens.waitTimeoutMs;
+    let lostWrites = 0;
     for (let poll = 0; ; poll++) {
-      const row = await store.read(companyId, { touch: true });
+      let row: TokenRow | undefined;
+      try {
+        row = await store.read(companyId, {
+          touch: true,
+          ...(fallback !== undefined && poll === 0 ? { retryBudgetMs: 0 } : {}),
+        });
+      } catch (error) {
+        // Only before the database has answered: once it says the token changed, L1 is not served.
+        if (fallback !== undefined && poll === 0 && error instanceof DatabaseUnavailableError) {
+          return serveThroughOutage(companyId, fallback, error);
+        }
+        throw error;
+      }
       if (row === undefined) throw new CompanyNotFoundError(companyId);
+      if (!row.enabled) throw new CompanyDisabledError(companyId);
       const token = (row.expiresInMs ?? 0) > 0 ? await decrypt(companyId, row) : undefined;
       if (token === undefined && row.encryptedToken !== null && (row.expiresInMs ?? 0) > 0) {
         // Unreadable (its key was removed, it was tampered with, or a plaintext row from the original
@@ -450,28 +663,50 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       const due = token === undefined || (row.refreshInMs ?? 0) <= 0;
       if (token !== undefined && !due) {
         metrics.count('L2Hit');
+        if (debug)
+          log.debug('Cache: L2 hit', { companyId, version: row.version, refreshInMs: row.refreshInMs });
         return remember(companyId, row, token, false);
       }
       const held = (row.holdRemainingMs ?? 0) > 0;
       const leaseLive = (row.leaseRemainingMs ?? 0) > 0;
       if (!held && !leaseLive) {
-        const lease = await store.tryAcquireLease(companyId, instanceId, config.tokens.leaseSeconds);
+        let lease: Lease | undefined;
+        try {
+          lease = await store.tryAcquireLease(companyId, instanceId, config.tokens.leaseSeconds);
+        } catch (error) {
+          if (token === undefined || !(error instanceof DatabaseUnavailableError)) throw error;
+          // The row just said this token is valid: serve it through the outage.
+          metrics.count('StaleServe');
+          return remember(companyId, row, token, true);
+        }
+        if (debug) log.debug(lease === undefined ? 'Cache: lease lost' : 'Cache: lease won', { companyId });
         if (lease !== undefined) {
+          let refreshed: ResolvedToken | undefined;
           try {
-            return await refreshUnderLease(companyId, lease, row, override);
+            refreshed = await refreshUnderLease(companyId, lease, row, override);
           } catch (error) {
             // A still-valid token keeps being served while the refresh fails.
             if (token !== undefined) {
               metrics.count('StaleServe');
+              if (debug) log.debug('Cache: refresh failed, stale serve', { companyId, version: row.version });
               return remember(companyId, row, token, true);
             }
             throw error;
           }
+          if (refreshed !== undefined) return refreshed;
+          if (++lostWrites > MAX_LOST_WRITES) {
+            throw new TokenUnavailableError(
+              `No valid token for company ${companyId} yet: its token keeps being replaced during logins`,
+              { retryAfterMs: 1_000 },
+            );
+          }
+          continue;
         }
       }
       if (token !== undefined) {
         // Stale-while-revalidate: another container is refreshing (or logins are held); this one still works.
         metrics.count('StaleServe');
+        if (debug) log.debug('Cache: stale serve', { companyId, version: row.version, held, leaseLive });
         return remember(companyId, row, token, true);
       }
       if (held) throw heldError(companyId, row);
@@ -484,6 +719,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         );
       }
       metrics.count('LeaseWait');
+      if (debug) log.debug('Cache: waiting for another container', { companyId, waitMs: Math.round(waitMs) });
       await sleep(waitMs);
     }
   }
@@ -493,25 +729,36 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     const fresh = l1.fresh(companyId, at);
     if (fresh !== undefined) {
       metrics.count('L1Hit');
+      if (debug) log.debug('Cache: L1 hit', { companyId, version: fresh.version });
       return fresh;
     }
+    const usable = l1.usable(companyId, at);
     const running = inFlight.get(companyId);
     if (running !== undefined) {
       // This container is already refreshing: serve the old token if it still works, else wait for it.
-      const usable = l1.usable(companyId, at);
       if (usable !== undefined) {
         metrics.count('StaleServe');
+        if (debug) log.debug('Cache: refresh in flight, stale serve', { companyId, version: usable.version });
         return usable;
       }
+      if (debug) log.debug('Cache: joining the refresh in flight', { companyId });
       return running;
     }
-    const started = resolve(companyId, override).finally(() => inFlight.delete(companyId));
+    if (debug) log.debug('Cache: L1 miss', { companyId, usableInProcess: usable !== undefined });
+    const started: Promise<ResolvedToken> = resolve(companyId, override, usable).finally(() => {
+      // A credentials change may have replaced this entry with a newer refresh: leave that one alone.
+      if (inFlight.get(companyId) === started) inFlight.delete(companyId);
+    });
     inFlight.set(companyId, started);
     return started;
   }
 
-  function bind(token: string, accountKey: string | null): AuthenticatedBluestakes {
-    const ctx = context(accountKey);
+  function bind(companyId: string, current: ResolvedToken): AuthenticatedBluestakes {
+    const { token } = current;
+    const ctx: BluestakesCallContext = {
+      ...context(current.accountKey),
+      tokenInUse: { companyId, version: current.version },
+    };
     return {
       token,
       searchTickets: (query) => client.searchTickets(token, query, ctx),
@@ -557,15 +804,24 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       const companyId = parseCompanyId(companyIdInput);
       let tokenRefreshed = false;
       let rateLimitRetried = false;
+      let supersededRetries = 0;
       for (;;) {
         const current = await getToken(companyId);
         try {
-          return await request(bind(current.token, current.accountKey));
+          return await request(bind(companyId, current));
         } catch (error) {
+          if (error instanceof TokenSupersededError) {
+            // Cleared, replaced or invalidated since this container cached it: no slot was spent.
+            metrics.count('TokenSuperseded');
+            if (debug) log.debug('Cache: token superseded at the rate-limit take', { companyId });
+            l1.delete(companyId, current.version);
+            if (++supersededRetries > MAX_SUPERSEDED_RETRIES) throw error;
+            continue;
+          }
           if (error instanceof UpstreamRateLimitedError) {
             metrics.count('Upstream429');
             const pauseMs = error.retryAfterMs ?? config.rateLimit.windowMs;
-            await limiter.block(rateLimitKey(current.accountKey), pauseMs);
+            await limiter.block(rateLimitKey(current.accountKey), pauseMs, { learn: true });
             await store
               .recordEvent(companyId, 'upstream_rate_limited', 'ticket call answered 429')
               .catch(() => undefined);
@@ -624,6 +880,9 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       const companyId = parseCompanyId(companyIdInput);
       l1.delete(companyId);
       const cleared = await store.clear(companyId, 'cleared on request');
+      // New callers must not join a refresh that started before the clear.
+      inFlight.delete(companyId);
+      l1.delete(companyId);
       log.info('Token cleared', { companyId, companyFound: cleared });
       return cleared;
     },
@@ -638,7 +897,13 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     },
 
     async getTokenStats() {
-      return store.stats({ expiringSoonSeconds: config.tokens.refreshBeforeSeconds });
+      const stats = await store.stats({ expiringSoonSeconds: config.tokens.refreshBeforeSeconds });
+      const learned = (await limiter.learnedLimits?.()) ?? [];
+      return {
+        ...stats,
+        configured_rate_limit: config.rateLimit.maxRequests,
+        learned_rate_limits: learned.map(({ key, limit }) => ({ key, limit })),
+      };
     },
 
     async getTokenStatus(companyIdInput) {
@@ -677,16 +942,21 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     async storeCredentials(companyIdInput, input, { verify = true } = {}) {
       const companyId = parseCompanyId(companyIdInput);
       const credentials = validateCredentials(input);
-      await requireCompany(companyId);
+      const company = await requireCompany(companyId);
+      // Verifying is a login, which a disabled company does not get; storing alone is allowed.
+      if (verify && !company.enabled) throw new CompanyDisabledError(companyId);
+      const startedAt = now();
       const login = verify ? await directLogin(credentials) : undefined;
       await credentialsStore.write(companyId, credentials);
       const accountKey = bluestakesAccountKey(credentials.username);
       await store.markCredentialsChanged(companyId, accountKey);
       credentialsCache.delete(companyId);
       l1.delete(companyId);
+      // A refresh in flight here started with the old credentials: new callers must not join it.
+      inFlight.delete(companyId);
       let tokenCached = false;
       if (login !== undefined) {
-        const lifetime = lifetimeSeconds(login, now(), null);
+        const lifetime = lifetimeSeconds(companyId, login, startedAt, company.ttlOverrideSeconds);
         const write = await encryptedWrite(
           companyId,
           login.token,

@@ -80,7 +80,6 @@ describe('a lease holder killed with SIGKILL in the middle of its login', () => 
         AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey,
         AWS_ENDPOINT_URL_RDS_DATA: harness.dataApi.endpoint,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: harness.secrets.url,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         POWERTOOLS_METRICS_DISABLED: 'true',
         WORKER_INSTANCE_ID: 'doomed-container',
       },
