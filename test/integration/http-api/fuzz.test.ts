@@ -1,8 +1,9 @@
 import { Agent } from 'node:http';
-import { parseCompanyId, setDefaultTokenManager } from '@bluestakes/token-manager';
+import { parseCompanyId, setDefaultCompanyRegistry, setDefaultTokenManager } from '@bluestakes/token-manager';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalApiGateway, startLocalApiGateway } from '../../../local/api-gateway';
+import { createFakeCompanyRegistry } from '../../unit/functions/support/fake-company-registry';
 import { createFakeTokenManager } from '../../unit/functions/support/fake-token-manager';
 import { captureOutput } from '../../unit/functions/support/http-test-kit';
 import { loadOpenApi, type SchemaObject } from '../../unit/functions/support/openapi';
@@ -11,6 +12,8 @@ import { type RawResponse, rawRequest } from './raw-http';
 const API_KEY = 'fuzz-key-abcdefghijklmnopqrstuvwxyz';
 // No expired token, so even a well-formed cleanup finds nothing to change.
 const fake = createFakeTokenManager({ companies: { '1001': 'valid', '1003': 'none' } });
+// The registry knows no company at all: every registry route the fuzz reaches must refuse.
+const registryFake = createFakeCompanyRegistry([]);
 const KNOWN_IDS = new Set(['1001', '1003']);
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 const openApi = loadOpenApi();
@@ -19,6 +22,7 @@ let gateway: LocalApiGateway;
 
 beforeAll(async () => {
   setDefaultTokenManager(fake.manager);
+  setDefaultCompanyRegistry(registryFake.registry);
   gateway = await startLocalApiGateway({ apiKey: API_KEY });
 });
 
@@ -26,6 +30,7 @@ afterAll(async () => {
   agent.destroy();
   await gateway?.close();
   setDefaultTokenManager(undefined);
+  setDefaultCompanyRegistry(undefined);
 });
 
 function canonicalOrUndefined(value: string): string | undefined {
@@ -249,6 +254,9 @@ describe('the local gateway under malformed input', () => {
     );
 
     expect(fake.snapshot()).toBe(before);
+    expect(
+      registryFake.calls.filter((call) => call.method !== 'getCompany' && call.method !== 'listCompanies'),
+    ).toEqual([]);
     // The run reached the handlers, not only the gateway's own 403s.
     expect([...statuses.keys()]).toEqual(expect.arrayContaining([200, 400, 403, 404, 413]));
   });

@@ -1,11 +1,8 @@
 import {
-  type Company,
   CompanyDisabledError,
   CompanyEnabledError,
   CompanyNameTakenError,
   CompanyNotFoundError,
-  type CompanyRegistry,
-  parseCompanyPageQuery,
   SecretsUnavailableError,
   setDefaultCompanyRegistry,
 } from '@bluestakes/token-manager';
@@ -17,71 +14,17 @@ import { handler as getCompany } from '../../../functions/get-company/handler';
 import { handler as listCompanies } from '../../../functions/list-companies/handler';
 import { handler as updateCompany } from '../../../functions/update-company/handler';
 import { restApiEvent } from '../../support/api-gateway-events';
+import {
+  COMPANY,
+  createFakeCompanyRegistry,
+  type FakeCompanyRegistry,
+} from './support/fake-company-registry';
 import { captureOutput, expectDocumented, expectStandardHeaders, invoke } from './support/http-test-kit';
 
-const COMPANY: Company = {
-  id: '7',
-  name: 'Acme Excavating',
-  enabled: true,
-  token_ttl_seconds: null,
-  has_credentials: true,
-  created_at: '2026-01-02T03:04:05.000Z',
-  updated_at: null,
-  token: {
-    state: 'valid',
-    expires_at: '2026-01-02T04:04:05.000Z',
-    expires_in: 3500,
-    version: '3',
-    fingerprint: 'a1b2c3d4e5f60718',
-    login_held: false,
-    hold_reason: null,
-    last_used_at: null,
-  },
-};
-
-interface Call {
-  readonly method: keyof CompanyRegistry;
-  readonly args: unknown[];
-}
-
-/** A registry that records its calls and answers COMPANY, or throws what a test asks for. */
-function fakeRegistry() {
-  const calls: Call[] = [];
-  let failure: Error | undefined;
-  const answer = <T>(method: keyof CompanyRegistry, args: unknown[], value: T): Promise<T> => {
-    calls.push({ method, args });
-    return failure === undefined ? Promise.resolve(value) : Promise.reject(failure);
-  };
-  const registry: CompanyRegistry = {
-    createCompany: (input) => answer('createCompany', [input], COMPANY),
-    listCompanies: (query) => {
-      // The real page parsing, so the handler's query handling is checked against the library's rules.
-      parseCompanyPageQuery(query ?? {});
-      return answer('listCompanies', [query], { companies: [COMPANY], next_cursor: '7' });
-    },
-    getCompany: (id) => answer('getCompany', [id], COMPANY),
-    updateCompany: (id, changes) => answer('updateCompany', [id, changes], { ...COMPANY, enabled: false }),
-    deleteCredentials: (id) =>
-      answer('deleteCredentials', [id], {
-        company_id: String(id),
-        secret_deleted: true,
-        token_cleared: true,
-      }),
-    deleteCompany: (id) => answer('deleteCompany', [id], { company_id: String(id), secret_deleted: false }),
-  };
-  return {
-    registry,
-    calls,
-    failWith(error: Error) {
-      failure = error;
-    },
-  };
-}
-
-let fake: ReturnType<typeof fakeRegistry>;
+let fake: FakeCompanyRegistry;
 
 beforeEach(() => {
-  fake = fakeRegistry();
+  fake = createFakeCompanyRegistry();
   setDefaultCompanyRegistry(fake.registry);
   captureOutput();
 });
