@@ -38,13 +38,22 @@ function refuseUnsupportedMediaType(event: APIGatewayProxyEvent): void {
   }
 }
 
-/** A base64 body is decoded leniently by the parser (bad bytes become U+FFFD); refuse it instead. */
-function refuseInvalidUtf8(event: APIGatewayProxyEvent): void {
-  if (!event.isBase64Encoded || typeof event.body !== 'string') return;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(event.body, 'base64'));
-  } catch {
-    throw new HttpRequestError('INVALID_JSON', 'The request body is not valid UTF-8');
+/**
+ * Prepares the body for the parser: a base64 body must be UTF-8 (the parser would turn bad bytes into
+ * U+FFFD), and a leading byte order mark is dropped, which JSON parsers may do and this API always did.
+ */
+function normaliseBodyText(event: APIGatewayProxyEvent, body: string): void {
+  let text = body;
+  if (event.isBase64Encoded) {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(Buffer.from(text, 'base64'));
+    } catch {
+      throw new HttpRequestError('INVALID_JSON', 'The request body is not valid UTF-8');
+    }
+  }
+  if (text.startsWith('\uFEFF')) {
+    event.body = text.slice(1);
+    event.isBase64Encoded = false;
   }
 }
 
@@ -85,23 +94,24 @@ function refuseLoneSurrogates(value: unknown): void {
  * Runs after the header normalizer, whose lowercase `content-type` the parser expects.
  */
 export function jsonBodyParser(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
-  // The content type is checked above with this API's own (case-insensitive) rule, so the parser's is
+  // The content type is checked first with this API's own (case-insensitive) rule, so the parser's is
   // off; its type declarations omit that option.
-  const parser = httpJsonBodyParser({ disableContentTypeCheck: true } as Parameters<
+  const parser = httpJsonBodyParser<APIGatewayProxyEvent>({ disableContentTypeCheck: true } as Parameters<
     typeof httpJsonBodyParser
   >[0]);
   return {
     name: 'jsonBodyParser',
     before: async (request: HttpRequest) => {
       const { event } = request;
-      if (typeof event.body !== 'string' || event.body === '') {
+      const { body } = event;
+      if (typeof body !== 'string' || body === '') {
         parsedBodies.set(event, { present: false });
         return;
       }
       refuseUnsupportedMediaType(event);
-      refuseInvalidUtf8(event);
+      normaliseBodyText(event, body);
       try {
-        await parser.before?.(request as never);
+        await parser.before?.(request);
       } catch {
         throw new HttpRequestError('INVALID_JSON', 'The request body is not valid JSON');
       }

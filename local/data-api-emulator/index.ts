@@ -11,7 +11,7 @@ export type { DataApiEmulator, DataApiEmulatorOptions } from './emulator';
 export { DEFAULT_RESOURCE_ARN, DEFAULT_SECRET_ARN, startDataApiEmulator } from './emulator';
 export type { FaultKind, FaultSpec } from './faults';
 export { FAULT_KINDS } from './faults';
-export type { PgliteBackendOptions } from './pglite-backend';
+export type { PgliteBackendOptions, PgliteSqlBackend } from './pglite-backend';
 export { createPgliteBackend } from './pglite-backend';
 export type { PostgresBackendOptions } from './postgres-backend';
 export { createPostgresBackend } from './postgres-backend';

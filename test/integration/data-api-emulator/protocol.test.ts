@@ -88,6 +88,18 @@ describe.each(availableBackends)('Data API emulator protocol and limits (%s)', (
       expect(await single('SELECT count(*) FROM events')).toEqual({ longValue: 0 });
     });
 
+    it('answers a statement timeout on time, while the statement still runs, and undoes its work', async () => {
+      db().api.emulator.configure({ statementTimeoutMs: 200 });
+      const started = performance.now();
+      const error = await rejectionOf(db().execute('INSERT INTO events SELECT 3 FROM pg_sleep(4)'));
+      const answeredAfterMs = performance.now() - started;
+      expect(error).toBeInstanceOf(StatementTimeoutException);
+      // The statement sleeps 4 s; an answer within half of that came long before it could have ended.
+      expect(answeredAfterMs).toBeLessThan(2_000);
+      db().api.emulator.configure({ statementTimeoutMs: DEFAULT_LIMITS.statementTimeoutMs });
+      expect(await single('SELECT count(*) FROM events')).toEqual({ longValue: 0 });
+    });
+
     it('lets the statement finish with continueAfterTimeout while still reporting the timeout', async () => {
       db().api.emulator.configure({ statementTimeoutMs: 100 });
       const error = await rejectionOf(

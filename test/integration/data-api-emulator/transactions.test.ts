@@ -99,6 +99,39 @@ describe.each(availableBackends)('Data API emulator transactions (%s)', (backend
     expect(await count()).toBe(1);
   });
 
+  it('refuses a second call at once while the transaction runs a long statement', async () => {
+    const transactionId = await db().begin();
+    const settledAt: Record<string, number> = {};
+    const timed = (name: string, call: Promise<unknown>) =>
+      call.finally(() => {
+        settledAt[name] = performance.now();
+      });
+    const callsBefore = db().api.emulator.stats.calls;
+    const long = timed(
+      'long',
+      db().execute('INSERT INTO ledger SELECT 20 FROM pg_sleep(2.5)', [], { transactionId }),
+    );
+    // Once the emulator has the long call, give it a moment to claim the transaction.
+    while (db().api.emulator.stats.calls === callsBefore) await sleep(10);
+    await sleep(100);
+    const second = timed('second', db().execute('SELECT 1', [], { transactionId }));
+    const [longResult, secondResult] = await Promise.allSettled([long, second]);
+
+    // Whichever reached the transaction first ran; the other was refused, and not only once the
+    // 2.5 s statement had ended: the refusal came at least a second before the statement's answer.
+    const outcomes = [longResult, secondResult];
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    const refused = outcomes.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(DatabaseErrorException);
+    expect((refused.reason as Error).message).toBe('Transaction is still running a query');
+    const [ranAt, refusedAt] =
+      longResult.status === 'fulfilled'
+        ? [settledAt.long ?? 0, settledAt.second ?? 0]
+        : [settledAt.second ?? 0, settledAt.long ?? 0];
+    expect(ranAt - refusedAt).toBeGreaterThan(1_000);
+    await db().rollback(transactionId);
+  });
+
   it('keeps an aborted transaction aborted (25P02) until rollback, and refuses to commit it', async () => {
     const transactionId = await db().begin();
     await db().execute('INSERT INTO ledger VALUES (1)', [], { transactionId });

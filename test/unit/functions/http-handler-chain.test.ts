@@ -102,6 +102,21 @@ describe('the JSON body', () => {
     expect(fake.calls).toEqual([{ method: 'testCredentials', args: [FAKE_ACCOUNT] }]);
   });
 
+  it.each([
+    ['as text', false],
+    ['base64-encoded', true],
+  ])('accepts a body that starts with a UTF-8 byte order mark (%s)', async (_name, base64) => {
+    captureOutput();
+    const text = `\uFEFF${JSON.stringify(FAKE_ACCOUNT)}`;
+    const body = base64 ? Buffer.from(text).toString('base64') : text;
+    const result = await invoke(
+      testCredentials,
+      testEvent(body, { 'Content-Type': 'application/json' }, { isBase64Encoded: base64 }),
+    );
+    expect(result.statusCode).toBe(200);
+    expect(fake.calls).toEqual([{ method: 'testCredentials', args: [FAKE_ACCOUNT] }]);
+  });
+
   it('answers a body that is not UTF-8 with 400 INVALID_JSON', async () => {
     captureOutput();
     const body = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]).toString('base64');
