@@ -14,6 +14,7 @@ export {
 } from './http-handler';
 export { HttpRequestError, type HttpRequestErrorCode } from './http-request-error';
 export { type ErrorBody, jsonResponse, RESPONSE_HEADERS } from './http-response';
+export { type NotFoundCode, NotFoundError } from './not-found-error';
 export {
   bodyByteLength,
   headerValue,

@@ -12,6 +12,12 @@ export function revisionNumber(revision: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : Number.NEGATIVE_INFINITY;
 }
 
+/** A revision as the store keeps it: unreadable ones as 0. */
+export function storedRevision(revision: unknown): number {
+  const value = revisionNumber(revision);
+  return Number.isFinite(value) ? value : 0;
+}
+
 /**
  * One row per ticket number (trimmed): the highest `Number(revision)`, the first one seen on a tie.
  * The search lists every revision of a ticket as its own row, possibly across pages.

@@ -1,4 +1,5 @@
 import type { GeoJsonObject } from '@bluestakes/token-manager';
+import type { TicketLocationFields } from './location';
 import type { StoredSyncState } from './revisions';
 import type { TicketRecord } from './ticket-record';
 
@@ -14,17 +15,10 @@ export interface UpsertOptions {
 }
 
 /** A stored ticket's location, as the location route answers it. */
-export interface StoredTicketLocation {
+export interface StoredTicketLocation extends TicketLocationFields {
   readonly companyId: string;
   readonly ticketNumber: string;
   readonly revision: number;
-  readonly street: string | null;
-  readonly stFromAddress: string | null;
-  readonly stToAddress: string | null;
-  readonly cross1: string | null;
-  readonly cross2: string | null;
-  readonly place: string | null;
-  readonly county: string | null;
   readonly state: string | null;
   readonly zip: string | null;
   readonly locationDescription: string | null;
@@ -48,15 +42,7 @@ export interface UpdatableTicket {
   readonly legalDate: Date | null;
   readonly expires: Date | null;
   readonly isContinueUpdate: boolean | null;
-  readonly location: {
-    readonly street: string | null;
-    readonly stFromAddress: string | null;
-    readonly stToAddress: string | null;
-    readonly cross1: string | null;
-    readonly cross2: string | null;
-    readonly place: string | null;
-    readonly county: string | null;
-  };
+  readonly location: TicketLocationFields;
 }
 
 /** The consumers' store of tickets (`project_tickets`) and updateable tickets (`updatable_tickets`). */

@@ -10,8 +10,10 @@ import {
 import type {
   StoredSyncState,
   StoredTicketLocation,
+  SyncQueue,
   TicketRecord,
   TicketRepository,
+  TicketSyncMessage,
   UpdatableTicket,
   UpdateCandidate,
   UpsertOutcome,
@@ -280,4 +282,26 @@ export function fakeRepository(companies: readonly string[] = ['1']): FakeReposi
     },
   };
   return repository;
+}
+
+/** A message sent to a {@link RecordingQueue}, with its delay. */
+export interface SentMessage {
+  readonly body: TicketSyncMessage;
+  readonly delayMs: number;
+}
+
+/** A sync queue that only records: tests deliver (or not) what was sent themselves. */
+export interface RecordingQueue extends SyncQueue {
+  readonly sent: SentMessage[];
+}
+
+export function recordingQueue(): RecordingQueue {
+  const sent: SentMessage[] = [];
+  return {
+    sent,
+    async enqueue(messages, options = {}) {
+      for (const body of messages) sent.push({ body, delayMs: options.delayMs ?? 0 });
+      return { enqueued: messages.length };
+    },
+  };
 }
