@@ -5,10 +5,8 @@ import {
   type ResultValue,
   type Row,
   type SqlExecutor,
-  sqlJson,
 } from '@bluestakes/token-manager';
 import { parseWorkArea } from './location';
-import type { StoredSyncState } from './revisions';
 import type {
   StoredTicketLocation,
   TicketRepository,
@@ -128,24 +126,6 @@ export function createDataApiTicketRepository(executor: SqlExecutor): TicketRepo
     async listCompaniesWithCredentials() {
       const rows = await read('SELECT id FROM companies WHERE credentials_version > 0 ORDER BY id', {});
       return rows.map((row) => String(row.id));
-    },
-
-    async getSyncStates(companyId, ticketNumbers) {
-      const states = new Map<string, StoredSyncState>();
-      if (ticketNumbers.length === 0) return states;
-      const rows = await read(
-        `SELECT ticket_number, revision, synced_at FROM project_tickets
-         WHERE company_id = ${COMPANY}
-           AND ticket_number IN (SELECT jsonb_array_elements_text(CAST(:numbers AS jsonb)))`,
-        { companyId, numbers: sqlJson(ticketNumbers) },
-      );
-      for (const row of rows) {
-        states.set(String(row.ticket_number), {
-          revision: Number(row.revision),
-          syncedAt: requiredTime(row.synced_at, 'synced_at'),
-        });
-      }
-      return states;
     },
 
     async upsertTicket(record, options): Promise<UpsertOutcome> {

@@ -41,13 +41,7 @@ export {
   type SyncRequestBody,
   syncRequestBodySchema,
 } from './request-input';
-export {
-  orderForFetch,
-  revisionNumber,
-  type StoredSyncState,
-  selectLatestRevisions,
-  storedRevision,
-} from './revisions';
+export { revisionNumber, selectLatestRevisions, storedRevision } from './revisions';
 export {
   createSqsSyncQueue,
   delaySecondsFor,

@@ -1,6 +1,5 @@
 import type { GeoJsonObject } from '@bluestakes/token-manager';
 import type { TicketLocationFields } from './location';
-import type { StoredSyncState } from './revisions';
 import type { TicketRecord } from './ticket-record';
 
 /** What an upsert did: a new row, a changed row, or nothing (same revision and content). */
@@ -49,8 +48,6 @@ export interface UpdatableTicket {
 export interface TicketRepository {
   /** Companies a scheduled sync should cover: those with credentials stored (`credentials_version > 0`). */
   listCompaniesWithCredentials(): Promise<string[]>;
-  /** Revision and sync time of the company's stored tickets among `ticketNumbers`. */
-  getSyncStates(companyId: string, ticketNumbers: readonly string[]): Promise<Map<string, StoredSyncState>>;
   /**
    * Inserts or updates one ticket. Never lowers the stored revision, never touches a user's
    * `is_continue_update`, never takes over another company's ticket, and writes nothing when the

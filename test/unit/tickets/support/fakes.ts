@@ -8,7 +8,6 @@ import {
   UpstreamNotFoundError,
 } from '@bluestakes/token-manager';
 import type {
-  StoredSyncState,
   StoredTicketLocation,
   SyncQueue,
   TicketRecord,
@@ -148,17 +147,6 @@ export function fakeRepository(companies: readonly string[] = ['1']): FakeReposi
     async listCompaniesWithCredentials() {
       calls.push('listCompaniesWithCredentials');
       return [...repository.companiesWithCredentials];
-    },
-    async getSyncStates(companyId, numbers) {
-      calls.push('getSyncStates');
-      const states = new Map<string, StoredSyncState>();
-      for (const number of numbers) {
-        const row = rows.get(number);
-        if (row?.record.companyId === companyId) {
-          states.set(number, { revision: row.record.revision, syncedAt: row.syncedAt });
-        }
-      }
-      return states;
     },
     async upsertTicket(record, options): Promise<UpsertOutcome> {
       calls.push(`upsert ${record.ticketNumber}`);
