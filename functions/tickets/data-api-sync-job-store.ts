@@ -154,14 +154,14 @@ LIMIT CAST(:limit AS integer)`;
 
 const MARK_TICKET = (work: string) => `
 marked AS (
-  UPDATE ticket_sync_job_tickets SET work = '${work}'
+  UPDATE ticket_sync_job_tickets SET work = ${work}
   WHERE company_id = ${COMPANY} AND ticket_number = :ticketNumber AND generation = CAST(:generation AS bigint)
     AND EXISTS (SELECT 1 FROM ticket_sync_jobs WHERE ${FENCE})
 )`;
 
 const COMPLETE_TICKET_SQL = `
 WITH stored AS (${UPSERT_SQL}),
-${MARK_TICKET('done')},
+${MARK_TICKET(':work')},
 job AS (
   UPDATE ticket_sync_jobs
   SET upstream_calls = upstream_calls + CAST(:calls AS integer), fetched = fetched + 1,
@@ -183,7 +183,7 @@ WITH stored AS (
     AND responses IS DISTINCT FROM CAST(:responses AS jsonb)
   RETURNING ticket_number
 ),
-${MARK_TICKET('done')}
+${MARK_TICKET("'done'")}
 UPDATE ticket_sync_jobs
 SET upstream_calls = upstream_calls + CAST(:calls AS integer),
     updated = updated + (SELECT count(*) FROM stored),
@@ -192,7 +192,7 @@ WHERE ${FENCE}
 RETURNING company_id`;
 
 const SKIP_TICKET_SQL = `
-WITH ${MARK_TICKET('skipped')}
+WITH ${MARK_TICKET("'skipped'")}
 UPDATE ticket_sync_jobs
 SET upstream_calls = upstream_calls + CAST(:calls AS integer), skipped = skipped + 1, updated_at = now()
 WHERE ${FENCE}
@@ -394,6 +394,8 @@ export function createDataApiSyncJobStore(executor: SqlExecutor): SyncJobStore {
         generation: run.generation,
         runId: run.runId,
         calls,
+        // Stored without responses (the budget ran out between the two calls): only those are left.
+        work: record.responses === undefined ? 'responses' : 'done',
       });
       if (row === undefined || count(row.fenced) === 0) return undefined;
       return upsertOutcome(row.inserted === null ? undefined : row);

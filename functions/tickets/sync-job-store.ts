@@ -117,7 +117,10 @@ export interface SyncJobStore {
   plan(run: SyncRun): Promise<boolean>;
   /** The job's tickets still to fetch: detail first, then responses. */
   pendingTickets(run: SyncRun, limit: number): Promise<PendingTicket[]>;
-  /** Stores a fetched ticket and marks it done, in one statement (a cut in between cannot lose or repeat it). */
+  /**
+   * Stores a fetched ticket and marks it done, in one statement (a cut in between cannot lose or
+   * repeat it). A record without responses is marked as still needing them.
+   */
   completeTicket(
     run: SyncRun,
     record: TicketRecord,

@@ -263,7 +263,17 @@ export function createSyncJobRunner(deps: SyncJobDependencies): SyncJobRunner {
             mustHold(await jobs.skipTicket(run, ticket.ticketNumber, 1));
             return;
           }
-          const responses = await fetchResponses(run.companyId, ticket.ticketNumber, deadline);
+          let responses: TicketResponse[];
+          try {
+            responses = await fetchResponses(run.companyId, ticket.ticketNumber, deadline);
+          } catch (error) {
+            // The detail is not fetched twice: stored now, only its responses are left for the next run.
+            if (error instanceof ContinueLater) {
+              const partial = toTicketRecord(run.companyId, detail, undefined);
+              mustHold((await jobs.completeTicket(run, partial, { calls: 1, now })) !== undefined);
+            }
+            throw error;
+          }
           const record = toTicketRecord(run.companyId, detail, responses);
           mustHold((await jobs.completeTicket(run, record, { calls: 2, now })) !== undefined);
         },

@@ -313,6 +313,36 @@ describe('a sync job under the upstream budget', () => {
     expect(upstream.log.filter((line) => line.startsWith('search'))).toEqual(['search 0']);
   });
 
+  it('stores a detail fetched just before the budget ran out, and asks only for its responses next run', async () => {
+    const { upstream, queue, advance, repository, service } = setup();
+    let limited = false;
+    const tokens: TicketServiceDependencies['tokens'] = {
+      async makeAuthenticatedRequest(companyId, request) {
+        // Search and A1's detail fit; A1's responses meet a slot 40 s away.
+        if (upstream.requests === 2 && !limited) {
+          limited = true;
+          throw new RateLimitExceededError('no slot', { retryAfterMs: 40_000 });
+        }
+        return upstream.tokens.makeAuthenticatedRequest(companyId, request);
+      },
+    };
+    const first = await service({ tokens }).syncCompanyTickets('1', {
+      now: NOW,
+      deadline: NOW.getTime() + 10_000,
+    });
+    expect(first).toMatchObject({ state: 'waiting', tickets_remaining: 2 });
+    expect(repository.rows.get('A1')?.record.revision).toBe(1);
+    advance(40_000);
+
+    await service({ tokens }).processSyncRecords([
+      { messageId: 'm', body: JSON.stringify(queue.sent[0]?.body) },
+    ]);
+
+    expect(details(upstream.log)).toEqual(['detail A1', 'detail B2']);
+    expect(upstream.log.filter((line) => line === 'responses A1')).toHaveLength(1);
+    expect(repository.rows.get('A1')?.record.responses).toHaveLength(1);
+  });
+
   it('chains continuations for a wait longer than one message delay (900 s)', async () => {
     const { upstream, queue, advance, service } = setup();
     upstream.failNext.push(new UpstreamRateLimitedError('429', { retryAfterMs: 2_000_000 }));

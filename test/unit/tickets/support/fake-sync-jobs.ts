@@ -224,7 +224,7 @@ export function fakeSyncJobs(repository: FakeRepository, clock: () => number): F
       const row = held(run);
       if (row === undefined) return undefined;
       const ticket = row.tickets.get(record.ticketNumber);
-      if (ticket !== undefined) ticket.work = 'done';
+      if (ticket !== undefined) ticket.work = record.responses === undefined ? 'responses' : 'done';
       row.counters.upstreamCalls += calls;
       row.counters.fetched += 1;
       row.counters[outcome] += 1;
