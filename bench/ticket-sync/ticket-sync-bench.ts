@@ -4,7 +4,11 @@
  * deployed timeout scaled to the window, and the queue (delays, redelivery, dead letters) in memory.
  * The durable job runs through the real worker path; the previous inline sync is the baseline.
  */
-import type { AuthenticatedBluestakes, TokenManager } from '@bluestakes/token-manager';
+import {
+  type AuthenticatedBluestakes,
+  RateLimitExceededError,
+  type TokenManager,
+} from '@bluestakes/token-manager';
 import {
   createInMemorySyncQueue,
   parseTicketSyncMessage,
@@ -61,32 +65,47 @@ interface CallLog {
   callsByCompany: Map<string, number>;
 }
 
+/**
+ * Counts the calls that reached Bluestakes: a call the fleet-wide limiter refused (RATE_LIMITED)
+ * never left, everything else (answers, 404s, 429s) did.
+ */
+async function counted<T>(call: () => Promise<T>, onSent: () => void): Promise<T> {
+  try {
+    const result = await call();
+    onSent();
+    return result;
+  } catch (error) {
+    if (!(error instanceof RateLimitExceededError)) onSent();
+    throw error;
+  }
+}
+
 function countingTokens(manager: TokenManager, log: CallLog): Pick<TokenManager, 'makeAuthenticatedRequest'> {
   return {
     makeAuthenticatedRequest(companyId, request) {
       return manager.makeAuthenticatedRequest(companyId, (api: AuthenticatedBluestakes) => {
         const id = String(companyId);
-        const count = () => log.callsByCompany.set(id, (log.callsByCompany.get(id) ?? 0) + 1);
+        const sent = () => log.callsByCompany.set(id, (log.callsByCompany.get(id) ?? 0) + 1);
         return request({
           ...api,
-          searchTicketsPage: (query) => {
-            count();
-            return api.searchTicketsPage(query);
-          },
-          getTicket: (number, options) => {
-            count();
-            log.details.set(number, (log.details.get(number) ?? 0) + 1);
-            return api.getTicket(number, options);
-          },
-          getTicketResponses: (number) => {
-            count();
-            log.responses += 1;
-            return api.getTicketResponses(number);
-          },
-          getSecondaryFunctions: (number) => {
-            count();
-            return api.getSecondaryFunctions(number);
-          },
+          searchTicketsPage: (query) => counted(() => api.searchTicketsPage(query), sent),
+          getTicket: (number, options) =>
+            counted(
+              () => api.getTicket(number, options),
+              () => {
+                sent();
+                log.details.set(number, (log.details.get(number) ?? 0) + 1);
+              },
+            ),
+          getTicketResponses: (number) =>
+            counted(
+              () => api.getTicketResponses(number),
+              () => {
+                sent();
+                log.responses += 1;
+              },
+            ),
+          getSecondaryFunctions: (number) => counted(() => api.getSecondaryFunctions(number), sent),
         });
       });
     },
@@ -138,7 +157,8 @@ async function syncAll(
   const startedAt = Date.now();
   if (strategy === 'durable-job') {
     // Continuations go through the same in-memory queue (message delays included).
-    service = h.createService({ tokens, queue });
+    // One call at a time per run: under a budget of `limit` per window more lanes only add jitter.
+    service = h.createService({ tokens, queue, concurrency: 1 });
     await service.enqueueTicketSyncs({ daysBack: DAYS_BACK });
   } else {
     await queue.enqueue(h.companies.map((company) => ({ company_id: company.id, days_back: DAYS_BACK })));
