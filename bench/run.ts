@@ -1,6 +1,7 @@
 /**
  * `npm run bench` (-- --quick | --write-baseline | --sequential | --side-by-side | --strategies=a,b |
- * --scenarios=x,y | --no-latency): runs the benchmark, prints the tables to stdout, writes
+ * --scenarios=x,y | --no-latency): runs the ticket sync scenario (`--scenarios=ticket-sync` for it
+ * alone), then the token benchmark, prints the tables to stdout, writes
  * bench/results/latest.json and latest.svg, and with --write-baseline the committed summary
  * bench/baseline.md. A full run puts strategies one after another (cleaner latencies, about four
  * minutes); --quick runs them side by side to stay under a minute.
@@ -14,6 +15,21 @@ import { describeMachine, machineLine } from './environment/machine';
 import { renderMarkdown } from './report/markdown';
 import { renderLoginsChart } from './report/svg-chart';
 import { STRATEGY_IDS, type StrategyId } from './strategies';
+import {
+  renderTicketSyncTable,
+  runTicketSyncBench,
+  type TicketSyncBenchOptions,
+} from './ticket-sync/ticket-sync-bench';
+
+/** The ticket sync scenario's id in `--scenarios`. */
+const TICKET_SYNC_SCENARIO = 'ticket-sync';
+
+/** Time-scaled: the window stands for the upstream's 60 s; the margin keeps the real margin's role under load. */
+function ticketSyncOptions(quick: boolean): TicketSyncBenchOptions {
+  return quick
+    ? { companies: 2, tickets: 25, limit: 10, windowMs: 4000, safetyMarginMs: 200, horizonWindows: 30 }
+    : { companies: 4, tickets: 30, limit: 10, windowMs: 6000, safetyMarginMs: 250, horizonWindows: 30 };
+}
 
 const here = import.meta.dirname;
 
@@ -50,6 +66,13 @@ async function main(): Promise<void> {
   const strategies = parseStrategies(values.strategies);
   const scenarios = parseList(values.scenarios);
   process.stderr.write(`Machine: ${machineLine(describeMachine(backendFromEnvironment()))}\n`);
+
+  if (scenarios === undefined || scenarios.includes(TICKET_SYNC_SCENARIO)) {
+    const options = ticketSyncOptions(values.quick);
+    const figures = await runTicketSyncBench(options, (line) => process.stderr.write(`${line}\n`));
+    process.stdout.write(`${renderTicketSyncTable(options, figures)}\n\n`);
+    if (scenarios?.every((id) => id === TICKET_SYNC_SCENARIO)) return;
+  }
 
   const report = await runBench({
     quick: values.quick,

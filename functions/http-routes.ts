@@ -93,6 +93,12 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   },
   {
     method: 'GET',
+    path: '/tickets/sync/{company_id}',
+    handler: 'get-ticket-sync',
+    summary: "A company's ticket sync job: state and progress",
+  },
+  {
+    method: 'GET',
     path: '/tickets/{ticket}/location',
     handler: 'get-ticket-location',
     summary: "A ticket's location text and work area",

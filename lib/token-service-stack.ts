@@ -4,6 +4,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { HTTP_ROUTES } from '../functions/http-routes';
+import { TICKET_SYNC_WORKER_TIMEOUT_SECONDS } from '../functions/tickets/worker-timing';
 import type { ServiceConfig } from './config';
 import { TokenServiceApi } from './constructs/api';
 import { TokenConsumerAccess } from './constructs/consumer-access';
@@ -154,8 +155,8 @@ export class TokenServiceStack extends Stack {
 
     const ticketWorker = tokenFunction(
       TICKET_WORKER_FOLDER,
-      "Syncs one company's Bluestakes tickets per SQS message",
-      Duration.minutes(5),
+      "Runs one company's Bluestakes ticket sync job per SQS message",
+      Duration.seconds(TICKET_SYNC_WORKER_TIMEOUT_SECONDS),
     ).bindCredentials(this.secrets, 'read');
     const ticketScheduler = tokenFunction(
       TICKET_SCHEDULER_FOLDER,

@@ -22,7 +22,11 @@ import {
 } from '@bluestakes/token-manager';
 import type { SQSEvent } from 'aws-lambda';
 import { HTTP_ROUTES } from '../functions/http-routes';
-import { createInMemorySyncQueue, setDefaultSyncQueue } from '../functions/tickets';
+import {
+  createInMemorySyncQueue,
+  setDefaultSyncQueue,
+  TICKET_SYNC_WORKER_TIMEOUT_SECONDS,
+} from '../functions/tickets';
 import { createLambdaContext, startLocalApiGateway } from './api-gateway';
 import { type BluestakesSimulator, DEMO_ACCOUNTS, startBluestakesSimulator } from './bluestakes-simulator';
 import { createPgliteBackend, createPostgresBackend, startDataApiEmulator } from './data-api-emulator';
@@ -218,15 +222,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     closers.push(() => gateway.close());
 
-    // SQS stand-in: POST /tickets/sync enqueues here, and the real worker handler syncs each message
-    // in the background, with redelivery and a dead-letter list as the SQS queue and its DLQ would.
+    // SQS stand-in: POST /tickets/sync enqueues here, and the real worker handler runs each message
+    // in the background with the deployed timeout, message delays (a job's continuation), redelivery
+    // and a dead-letter list as the SQS queue and its DLQ would.
     const { handler: processTicketSync } = await import('../functions/process-ticket-sync/handler');
     const syncQueue = createInMemorySyncQueue({
-      worker: async (body) => {
-        const context = lambdaContext('process-ticket-sync', TICKET_SYNC_TIMEOUT_MS);
-        const { batchItemFailures } = await processTicketSync(sqsEvent(body), context);
+      worker: async (body, { receiveCount }) => {
+        const context = lambdaContext('process-ticket-sync', TICKET_SYNC_WORKER_TIMEOUT_SECONDS * 1000);
+        const { batchItemFailures } = await processTicketSync(sqsEvent(body, receiveCount), context);
         if (batchItemFailures.length > 0) throw new Error('The ticket sync worker reported a failure');
       },
+      maxAttempts: TICKET_SYNC_MAX_RECEIVE_COUNT,
       retryDelayMs: 60_000,
     });
     setDefaultSyncQueue(syncQueue);
@@ -277,10 +283,10 @@ function scheduledEvent() {
   };
 }
 
-/** The worker's Lambda timeout in AWS: a sync at the upstream's rate limit takes minutes. */
-const TICKET_SYNC_TIMEOUT_MS = 15 * 60_000;
+/** Deliveries before a message is dead-lettered: the deployed queue's default `maxReceiveCount`. */
+const TICKET_SYNC_MAX_RECEIVE_COUNT = 5;
 
-function sqsEvent(body: string): SQSEvent {
+function sqsEvent(body: string, receiveCount: number): SQSEvent {
   const now = String(Date.now());
   return {
     Records: [
@@ -289,7 +295,7 @@ function sqsEvent(body: string): SQSEvent {
         receiptHandle: 'local',
         body,
         attributes: {
-          ApproximateReceiveCount: '1',
+          ApproximateReceiveCount: String(receiveCount),
           SentTimestamp: now,
           SenderId: 'local',
           ApproximateFirstReceiveTimestamp: now,

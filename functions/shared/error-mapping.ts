@@ -23,6 +23,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { DependencyUnavailableError } from './dependency-unavailable-error';
 import { HttpRequestError } from './http-request-error';
 import { type ErrorBody, jsonResponse } from './http-response';
+import { NotFoundError } from './not-found-error';
 
 /** How an error is answered and logged. */
 export interface MappedError {
@@ -79,6 +80,7 @@ const RULES: readonly Rule[] = [
   rule(CompanyDisabledError, exposed(409)),
   rule(CompanyEnabledError, exposed(409)),
   rule(CompanyNameTakenError, exposed(409)),
+  rule(NotFoundError, (error) => ({ statusCode: 404, code: error.code, message: error.message })),
   // 409: the company exists but is not in a state to log in; storing credentials resolves it.
   rule(CredentialsNotFoundError, exposed(409)),
   rule(UpstreamNotFoundError, exposed(404)),

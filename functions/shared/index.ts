@@ -21,6 +21,7 @@ export {
 export { HttpRequestError, type HttpRequestErrorCode } from './http-request-error';
 export { type ErrorBody, jsonResponse, RESPONSE_HEADERS } from './http-response';
 export { jsonBodyParser, parseJsonBody } from './json-body';
+export { type NotFoundCode, NotFoundError } from './not-found-error';
 export {
   bodyByteLength,
   headerValue,

@@ -1,4 +1,4 @@
-/** `POST /tickets/sync`: handler -> ticket service -> the layer (one company, inline) or the sync queue (all). */
+/** `POST /tickets/sync`: handler -> ticket service -> the sync job (one company, inline first) or the queue (all). */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { type HttpLambdaHandler, httpHandler, jsonResponse, parseJsonBody } from '../shared';
 import {
@@ -18,24 +18,30 @@ function readBody(event: APIGatewayProxyEvent): SyncRequestBody {
 }
 
 /**
- * With `company_id`: syncs that company now, within a time budget, and answers 200 with the counts
- * (`complete: false` when the budget ran out; the next run carries on). Without: enqueues one sync
- * per company with credentials stored and answers 202 with how many.
+ * With `company_id`: starts (or joins) the company's sync job and runs it here within the request's
+ * time. 200 with the result when it finished; otherwise 202 with its progress and a `Location` to
+ * poll, while the job carries on through the queue. A busy upstream budget is never an error.
+ * Without: starts or joins a job per company with credentials stored; 202 with how many.
  */
 export const lambdaHandler: HttpLambdaHandler = async (event, context) => {
   const body = readBody(event);
   const config = ticketsConfig();
   const daysBack = body.days_back ?? config.defaultDaysBack;
   if (body.company_id === undefined) {
-    const { enqueued } = await enqueueTicketSyncs({ daysBack });
-    return jsonResponse(202, { success: true, enqueued });
+    const result = await enqueueTicketSyncs({ daysBack });
+    return jsonResponse(202, { success: true, ...result });
   }
+  // A call the limiter admits may still wait up to its own maximum before it starts: keep that back.
   const budgetMs = Math.min(
     config.httpSyncBudgetMs,
-    context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS,
+    context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS - config.upstreamMaxWaitMs,
   );
-  const result = await syncCompanyTickets(body.company_id, { daysBack, deadline: Date.now() + budgetMs });
-  return jsonResponse(200, { success: true, ...result });
+  const status = await syncCompanyTickets(body.company_id, {
+    daysBack,
+    deadline: Date.now() + Math.max(0, budgetMs),
+  });
+  if (status.complete) return jsonResponse(200, { success: true, ...status });
+  return jsonResponse(202, { success: true, ...status }, { location: `/tickets/sync/${status.company_id}` });
 };
 
 export const handler = httpHandler(lambdaHandler, { jsonBody: true });

@@ -29,6 +29,11 @@ export interface TicketsConfig {
   readonly syncSafetyMarginMs: number;
   /** `TICKET_SYNC_HTTP_BUDGET_MS`: how long `POST /tickets/sync` for one company may sync inline (API Gateway stops at 29 s). */
   readonly httpSyncBudgetMs: number;
+  /**
+   * The layer's `RATE_LIMIT_MAX_WAIT_MS` (same default): a call the limiter admits may wait this long
+   * for its slot, so a run stops starting calls this long before the time it must answer by.
+   */
+  readonly upstreamMaxWaitMs: number;
 }
 
 /**
@@ -53,6 +58,7 @@ export function readTicketsConfig(env: Environment): TicketsConfig {
       min: 1000,
       max: 28_000,
     }),
+    upstreamMaxWaitMs: optionalInteger(env, 'RATE_LIMIT_MAX_WAIT_MS', 10_000, { min: 0, max: 300_000 }),
   };
 }
 

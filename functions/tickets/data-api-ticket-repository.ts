@@ -5,10 +5,8 @@ import {
   type ResultValue,
   type Row,
   type SqlExecutor,
-  sqlJson,
 } from '@bluestakes/token-manager';
 import { parseWorkArea } from './location';
-import type { StoredSyncState } from './revisions';
 import type {
   StoredTicketLocation,
   TicketRepository,
@@ -16,6 +14,7 @@ import type {
   UpdateCandidate,
   UpsertOutcome,
 } from './ticket-repository';
+import { UPSERT_SQL, upsertOutcome, upsertParams } from './ticket-upsert';
 
 const COMPANY = 'CAST(:companyId AS bigint)';
 /** Bounds one answer well under the Data API's 1 MiB response limit. */
@@ -43,51 +42,6 @@ function json(value: ResultValue | undefined): GeoJsonObject | null {
 function bool(value: ResultValue | undefined): boolean | null {
   return typeof value === 'boolean' ? value : null;
 }
-
-const UPSERT_SQL = `
-INSERT INTO project_tickets AS t (
-  ticket_number, company_id, old_ticket, replace_by_date, legal_date, expires, is_continue_update,
-  place, street, st_from_address, st_to_address, cross1, cross2, county, state, zip,
-  location_description, work_area, revision, raw, responses)
-VALUES (
-  :ticketNumber, ${COMPANY}, :oldTicket,
-  CAST(:replaceByDate AS timestamptz), CAST(:legalDate AS timestamptz), CAST(:expires AS timestamptz),
-  NOT COALESCE(CAST(:expires AS timestamptz) < CAST(:now AS timestamptz), FALSE),
-  :place, :street, :stFromAddress, :stToAddress, :cross1, :cross2, :county, :state, :zip,
-  :locationDescription, CAST(:workArea AS jsonb), CAST(:revision AS bigint), CAST(:raw AS jsonb),
-  COALESCE(CAST(:responses AS jsonb), '[]'::jsonb))
-ON CONFLICT (ticket_number) DO UPDATE SET
-  old_ticket = EXCLUDED.old_ticket,
-  replace_by_date = EXCLUDED.replace_by_date,
-  legal_date = EXCLUDED.legal_date,
-  expires = EXCLUDED.expires,
-  place = EXCLUDED.place,
-  street = EXCLUDED.street,
-  st_from_address = EXCLUDED.st_from_address,
-  st_to_address = EXCLUDED.st_to_address,
-  cross1 = EXCLUDED.cross1,
-  cross2 = EXCLUDED.cross2,
-  county = EXCLUDED.county,
-  state = EXCLUDED.state,
-  zip = EXCLUDED.zip,
-  location_description = EXCLUDED.location_description,
-  work_area = EXCLUDED.work_area,
-  revision = EXCLUDED.revision,
-  raw = EXCLUDED.raw,
-  responses = CASE WHEN :keepResponses THEN t.responses ELSE EXCLUDED.responses END,
-  synced_at = now(),
-  updated_at = CASE
-    WHEN t.revision <> EXCLUDED.revision OR t.raw IS DISTINCT FROM EXCLUDED.raw
-      OR (NOT :keepResponses AND t.responses IS DISTINCT FROM EXCLUDED.responses)
-    THEN now() ELSE t.updated_at END
-WHERE t.company_id = EXCLUDED.company_id
-  AND EXCLUDED.revision >= t.revision
-  AND (:touch
-    OR t.revision <> EXCLUDED.revision
-    OR t.raw IS DISTINCT FROM EXCLUDED.raw
-    OR (NOT :keepResponses AND t.responses IS DISTINCT FROM EXCLUDED.responses))
-RETURNING (xmax = 0) AS inserted,
-  (updated_at = now()) AS changed`;
 
 const RETIRE_SQL = `
 WITH retired AS (
@@ -178,55 +132,10 @@ export function createDataApiTicketRepository(executor: SqlExecutor): TicketRepo
       return rows.map((row) => String(row.id));
     },
 
-    async getSyncStates(companyId, ticketNumbers) {
-      const states = new Map<string, StoredSyncState>();
-      if (ticketNumbers.length === 0) return states;
-      const rows = await read(
-        `SELECT ticket_number, revision, synced_at FROM project_tickets
-         WHERE company_id = ${COMPANY}
-           AND ticket_number IN (SELECT jsonb_array_elements_text(CAST(:numbers AS jsonb)))`,
-        { companyId, numbers: sqlJson(ticketNumbers) },
-      );
-      for (const row of rows) {
-        states.set(String(row.ticket_number), {
-          revision: Number(row.revision),
-          syncedAt: requiredTime(row.synced_at, 'synced_at'),
-        });
-      }
-      return states;
-    },
-
     async upsertTicket(record, options): Promise<UpsertOutcome> {
       // A conditional upsert: running it twice leaves the same row, so a retry after a lost answer is safe.
-      const rows = await read(UPSERT_SQL, {
-        companyId: record.companyId,
-        ticketNumber: record.ticketNumber,
-        oldTicket: record.oldTicket,
-        replaceByDate: record.replaceByDate,
-        legalDate: record.legalDate,
-        expires: record.expires,
-        now: options.now,
-        place: record.place,
-        street: record.street,
-        stFromAddress: record.stFromAddress,
-        stToAddress: record.stToAddress,
-        cross1: record.cross1,
-        cross2: record.cross2,
-        county: record.county,
-        state: record.state,
-        zip: record.zip,
-        locationDescription: record.locationDescription,
-        workArea: record.workArea === null ? null : sqlJson(record.workArea),
-        revision: String(record.revision),
-        raw: sqlJson(record.raw),
-        responses: record.responses === undefined ? null : sqlJson(record.responses),
-        keepResponses: record.responses === undefined,
-        touch: options.touch ?? false,
-      });
-      const [row] = rows;
-      if (row === undefined) return 'unchanged';
-      if (row.inserted === true) return 'inserted';
-      return row.changed === true ? 'updated' : 'unchanged';
+      const rows = await read(UPSERT_SQL, upsertParams(record, options));
+      return upsertOutcome(rows[0]);
     },
 
     async retireReplacedTickets(companyId) {

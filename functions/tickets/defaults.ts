@@ -1,13 +1,21 @@
 import { createDataApiExecutor, getDefaultTokenManager } from '@bluestakes/token-manager';
 import { readTicketsDatabase, requireSyncQueueUrl, ticketsConfig } from './config';
+import { createDataApiSyncJobStore } from './data-api-sync-job-store';
 import { createDataApiTicketRepository } from './data-api-ticket-repository';
 import { createSqsSyncQueue } from './sqs-sync-queue';
+import type { SyncJobStore } from './sync-job-store';
 import type { SyncQueue } from './sync-queue';
 import type { TicketRepository } from './ticket-repository';
 import { createTicketService, type TicketService } from './ticket-service';
 
 let defaultQueue: SyncQueue | undefined;
 let defaultRepository: TicketRepository | undefined;
+let defaultJobStore: SyncJobStore | undefined;
+
+function defaultExecutor() {
+  const database = readTicketsDatabase(process.env);
+  return createDataApiExecutor({ ...database, retryBudgetMs: database.resumeRetryBudgetMs });
+}
 
 /** The container's sync queue: SQS at `TICKET_SYNC_QUEUE_URL`, built on first use. */
 export function getDefaultSyncQueue(): SyncQueue {
@@ -22,18 +30,24 @@ export function setDefaultSyncQueue(queue: SyncQueue | undefined): void {
 
 /** The container's ticket store over the Data API, built on first use from the layer's database settings. */
 export function getDefaultTicketRepository(): TicketRepository {
-  if (defaultRepository === undefined) {
-    const database = readTicketsDatabase(process.env);
-    defaultRepository = createDataApiTicketRepository(
-      createDataApiExecutor({ ...database, retryBudgetMs: database.resumeRetryBudgetMs }),
-    );
-  }
+  defaultRepository ??= createDataApiTicketRepository(defaultExecutor());
   return defaultRepository;
 }
 
 /** Replaces the default ticket store (tests, the local stack); undefined restores the Data API one. */
 export function setDefaultTicketRepository(repository: TicketRepository | undefined): void {
   defaultRepository = repository;
+}
+
+/** The container's sync job store over the Data API, built on first use. */
+export function getDefaultSyncJobStore(): SyncJobStore {
+  defaultJobStore ??= createDataApiSyncJobStore(defaultExecutor());
+  return defaultJobStore;
+}
+
+/** Replaces the default job store (tests); undefined restores the Data API one. */
+export function setDefaultSyncJobStore(store: SyncJobStore | undefined): void {
+  defaultJobStore = store;
 }
 
 /**
@@ -45,7 +59,8 @@ export function getDefaultTicketService(): TicketService {
   return createTicketService({
     tokens: getDefaultTokenManager(),
     repository: getDefaultTicketRepository(),
-    queue: { enqueue: (messages) => getDefaultSyncQueue().enqueue(messages) },
+    jobs: getDefaultSyncJobStore(),
+    queue: { enqueue: (messages, options) => getDefaultSyncQueue().enqueue(messages, options) },
     concurrency: ticketsConfig().syncConcurrency,
   });
 }
@@ -55,6 +70,9 @@ type Method<K extends keyof TicketService> = TicketService[K];
 /** {@link TicketService.syncCompanyTickets} over the defaults. */
 export const syncCompanyTickets: Method<'syncCompanyTickets'> = (companyId, options) =>
   getDefaultTicketService().syncCompanyTickets(companyId, options);
+/** {@link TicketService.getTicketSyncStatus} over the defaults. */
+export const getTicketSyncStatus: Method<'getTicketSyncStatus'> = (companyId) =>
+  getDefaultTicketService().getTicketSyncStatus(companyId);
 /** {@link TicketService.getTicketLocation} over the defaults. */
 export const getTicketLocation: Method<'getTicketLocation'> = (companyId, ticketNumber, options) =>
   getDefaultTicketService().getTicketLocation(companyId, ticketNumber, options);

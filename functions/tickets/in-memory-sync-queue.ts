@@ -1,4 +1,4 @@
-import type { SyncQueue, TicketSyncMessage } from './sync-queue';
+import { MAX_DELAY_MS, type SyncQueue, type TicketSyncMessage } from './sync-queue';
 
 /** A message given up on after `maxAttempts` failed deliveries (what an SQS dead-letter queue holds). */
 export interface DeadLetter {
@@ -10,8 +10,11 @@ export interface DeadLetter {
 
 /** How the in-memory queue delivers: the worker, concurrency, attempts and redelivery delay. */
 export interface InMemorySyncQueueOptions {
-  /** Handles one message body; a throw (or rejection) is a failed delivery. */
-  readonly worker: (body: string) => Promise<void>;
+  /**
+   * Handles one message body; a throw (or rejection) is a failed delivery. `receiveCount` is SQS's
+   * `ApproximateReceiveCount`: 1 on the first delivery of a message, one more on each redelivery.
+   */
+  readonly worker: (body: string, delivery: { readonly receiveCount: number }) => Promise<void>;
   /** Deliveries in flight at once. @default 2 */
   readonly concurrency?: number;
   /** Deliveries before a message goes to the dead-letter list (SQS `maxReceiveCount`). @default 3 */
@@ -22,7 +25,10 @@ export interface InMemorySyncQueueOptions {
   readonly onDeadLetter?: (letter: DeadLetter) => void;
 }
 
-/** The local stack's stand-in for the SQS queue, its Lambda event source and its dead-letter queue. */
+/**
+ * The local stack's stand-in for the SQS queue (message delays included), its Lambda event source and
+ * its dead-letter queue.
+ */
 export interface InMemorySyncQueue extends SyncQueue {
   /** Puts any body on the queue, as anyone with `sqs:SendMessage` could (how tests plant a poison message). */
   sendRaw(body: string): void;
@@ -55,6 +61,7 @@ export function createInMemorySyncQueue(options: InMemorySyncQueueOptions): InMe
   const ready: Pending[] = [];
   const deadLetters: DeadLetter[] = [];
   let inFlight = 0;
+  /** Redeliveries and delayed messages not yet visible. */
   const retryTimers = new Set<NodeJS.Timeout>();
   let closed = false;
   const idleWaiters: (() => void)[] = [];
@@ -68,7 +75,7 @@ export function createInMemorySyncQueue(options: InMemorySyncQueueOptions): InMe
   async function deliver(item: Pending): Promise<void> {
     item.attempts += 1;
     try {
-      await options.worker(item.body);
+      await options.worker(item.body, { receiveCount: item.attempts });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (item.attempts >= maxAttempts) {
@@ -76,14 +83,18 @@ export function createInMemorySyncQueue(options: InMemorySyncQueueOptions): InMe
         deadLetters.push(letter);
         options.onDeadLetter?.(letter);
       } else if (!closed) {
-        const timer = setTimeout(() => {
-          retryTimers.delete(timer);
-          ready.push(item);
-          pump();
-        }, retryDelayMs);
-        retryTimers.add(timer);
+        later(item, retryDelayMs);
       }
     }
+  }
+
+  function later(item: Pending, delayMs: number): void {
+    const timer = setTimeout(() => {
+      retryTimers.delete(timer);
+      ready.push(item);
+      pump();
+    }, delayMs);
+    retryTimers.add(timer);
   }
 
   function pump(): void {
@@ -108,8 +119,17 @@ export function createInMemorySyncQueue(options: InMemorySyncQueueOptions): InMe
   }
 
   return {
-    async enqueue(messages: readonly TicketSyncMessage[]) {
-      for (const message of messages) sendRaw(JSON.stringify(message));
+    async enqueue(messages: readonly TicketSyncMessage[], enqueueOptions = {}) {
+      const delayMs = Math.min(MAX_DELAY_MS, Math.max(0, enqueueOptions.delayMs ?? 0));
+      for (const message of messages) {
+        if (delayMs === 0) {
+          sendRaw(JSON.stringify(message));
+        } else {
+          if (closed) throw new Error('The in-memory sync queue is closed');
+          // Like SQS DelaySeconds: invisible until the delay passes; counted as waiting by idle().
+          later({ body: JSON.stringify(message), attempts: 0 }, delayMs);
+        }
+      }
       return { enqueued: messages.length };
     },
     sendRaw,

@@ -10,15 +10,19 @@ export {
   type TicketsConfig,
   ticketsConfig,
 } from './config';
+export { createDataApiSyncJobStore } from './data-api-sync-job-store';
 export { createDataApiTicketRepository } from './data-api-ticket-repository';
 export {
   enqueueTicketSyncs,
+  getDefaultSyncJobStore,
   getDefaultSyncQueue,
   getDefaultTicketRepository,
   getDefaultTicketService,
   getTicketLocation,
+  getTicketSyncStatus,
   listUpdatableTickets,
   processSyncRecords,
+  setDefaultSyncJobStore,
   setDefaultSyncQueue,
   setDefaultTicketRepository,
   syncCompanyTickets,
@@ -30,23 +34,54 @@ export {
   type InMemorySyncQueueOptions,
 } from './in-memory-sync-queue';
 export { formatTicketLocation, meaningfulText, parseWorkArea, type TicketLocationFields } from './location';
+export { type LocationLookupDependencies, lookUpTicketLocation } from './location-lookup';
 export {
   parseTicketNumber,
   queryCompanyId,
   type SyncRequestBody,
   syncRequestBodySchema,
 } from './request-input';
-export { orderForFetch, revisionNumber, type StoredSyncState, selectLatestRevisions } from './revisions';
-export { createSqsSyncQueue, SQS_BATCH_SIZE, type SqsSyncQueueOptions } from './sqs-sync-queue';
+export { revisionNumber, selectLatestRevisions, storedRevision } from './revisions';
+export {
+  createSqsSyncQueue,
+  delaySecondsFor,
+  SQS_BATCH_SIZE,
+  type SqsSyncQueueOptions,
+} from './sqs-sync-queue';
+export {
+  createSyncJobRunner,
+  describeError,
+  type SyncJobDependencies,
+  type SyncJobRunner,
+  type SyncRunOptions,
+  UPDATE_WINDOW_MS,
+} from './sync-job';
+export type {
+  FoundTicket,
+  PendingTicket,
+  SyncJob,
+  SyncJobCounters,
+  SyncJobRequest,
+  SyncJobState,
+  SyncJobStep,
+  SyncJobStore,
+  SyncRun,
+} from './sync-job-store';
 export {
   DEFAULT_DAYS_BACK,
   MAX_DAYS_BACK,
+  MAX_DELAY_MS,
   type ParsedSyncMessage,
   parseTicketSyncMessage,
   type SyncQueue,
   SyncQueueError,
   type TicketSyncMessage,
 } from './sync-queue';
+export type {
+  ProcessSyncRecordsResult,
+  SyncQueueRecord,
+  SyncWorkerDependencies,
+} from './sync-worker';
 export { parseTicketDate, type TicketRecord, toTicketRecord } from './ticket-record';
 export type {
   StoredTicketLocation,
@@ -58,13 +93,16 @@ export type {
 } from './ticket-repository';
 export {
   createTicketService,
-  type ProcessSyncRecordsResult,
   type SyncOptions,
-  type SyncQueueRecord,
-  type SyncResult,
-  type TicketLocation,
   type TicketService,
   type TicketServiceDependencies,
-  UPDATE_WINDOW_MS,
-  type UpdatableTicketView,
 } from './ticket-service';
+export {
+  listUpdatableTicketViews,
+  type TicketLocation,
+  type TicketSyncStatus,
+  toLocationView,
+  toSyncStatus,
+  type UpdatableTicketView,
+} from './ticket-views';
+export { TICKET_SYNC_WORKER_TIMEOUT_SECONDS } from './worker-timing';

@@ -1,14 +1,18 @@
 import type { GeoJsonObject } from '@bluestakes/token-manager';
 
-/** The ticket fields a location is written from; stored rows may hold `null` where the API sent nothing. */
+/**
+ * The ticket fields a location is written from (upstream `st_from_address` is `stFromAddress`, ...),
+ * the one shape the stored record, the stored location and the updateable listing share. `null`
+ * where the API sent nothing.
+ */
 export interface TicketLocationFields {
-  readonly street?: string | null;
-  readonly st_from_address?: string | null;
-  readonly st_to_address?: string | null;
-  readonly cross1?: string | null;
-  readonly cross2?: string | null;
-  readonly place?: string | null;
-  readonly county?: string | null;
+  readonly street: string | null;
+  readonly stFromAddress: string | null;
+  readonly stToAddress: string | null;
+  readonly cross1: string | null;
+  readonly cross2: string | null;
+  readonly place: string | null;
+  readonly county: string | null;
 }
 
 /**
@@ -21,16 +25,16 @@ export function meaningfulText(value: string | null | undefined): string | undef
   return text === '' || text === '0' ? undefined : text;
 }
 
-function streetPart(fields: TicketLocationFields): string | undefined {
+function streetPart(fields: Partial<TicketLocationFields>): string | undefined {
   const street = meaningfulText(fields.street);
   if (street === undefined) return undefined;
-  const from = meaningfulText(fields.st_from_address);
-  const to = meaningfulText(fields.st_to_address);
+  const from = meaningfulText(fields.stFromAddress);
+  const to = meaningfulText(fields.stToAddress);
   const numbers = from !== undefined && to !== undefined && from !== to ? `${from}-${to}` : (from ?? to);
   return numbers === undefined ? street : `${numbers} ${street}`;
 }
 
-function crossPart(fields: TicketLocationFields): string | undefined {
+function crossPart(fields: Partial<TicketLocationFields>): string | undefined {
   const crosses = [meaningfulText(fields.cross1), meaningfulText(fields.cross2)].filter(
     (cross): cross is string => cross !== undefined,
   );
@@ -40,7 +44,7 @@ function crossPart(fields: TicketLocationFields): string | undefined {
   return `between ${first} and ${second}`;
 }
 
-function countyPart(fields: TicketLocationFields): string | undefined {
+function countyPart(fields: Partial<TicketLocationFields>): string | undefined {
   const county = meaningfulText(fields.county);
   if (county === undefined || /\bcounty$/i.test(county)) return county;
   // Bluestakes sends upper-case names ("SALT LAKE"); the suffix follows the name's own casing.
@@ -53,9 +57,9 @@ function countyPart(fields: TicketLocationFields): string | undefined {
  * county, e.g. `1200-1250 E 500 S between S 300 E and S 400 E, SANDY, SALT LAKE COUNTY`.
  * Placeholders (`" "`, `"0"`) and stray whitespace are left out; an empty string when nothing is known.
  *
- * @param fields - a ticket from Bluestakes or a stored row
+ * @param fields - a stored record or row
  */
-export function formatTicketLocation(fields: TicketLocationFields): string {
+export function formatTicketLocation(fields: Partial<TicketLocationFields>): string {
   const line = [streetPart(fields), crossPart(fields)].filter((part) => part !== undefined).join(' ');
   return [line === '' ? undefined : line, meaningfulText(fields.place), countyPart(fields)]
     .filter((part) => part !== undefined)

@@ -4,7 +4,7 @@ import {
   type SendMessageBatchRequestEntry,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { type SyncQueue, SyncQueueError, type TicketSyncMessage } from './sync-queue';
+import { MAX_DELAY_MS, type SyncQueue, SyncQueueError, type TicketSyncMessage } from './sync-queue';
 
 /** SQS takes at most ten entries per SendMessageBatch. */
 export const SQS_BATCH_SIZE = 10;
@@ -14,6 +14,12 @@ export interface SqsSyncQueueOptions {
   readonly queueUrl: string;
   /** @default a client configured from the environment (region, credentials, endpoint) */
   readonly client?: SQSClient;
+}
+
+/** `DelaySeconds` for a delay: whole seconds, rounded up (never early), within what SQS accepts. */
+export function delaySecondsFor(delayMs: number | undefined): number {
+  if (delayMs === undefined || !Number.isFinite(delayMs)) return 0;
+  return Math.ceil(Math.min(MAX_DELAY_MS, Math.max(0, delayMs)) / 1000);
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -40,13 +46,15 @@ export function createSqsSyncQueue(options: SqsSyncQueueOptions): SyncQueue {
   }
 
   return {
-    async enqueue(messages: readonly TicketSyncMessage[]) {
+    async enqueue(messages: readonly TicketSyncMessage[], options = {}) {
+      const delaySeconds = delaySecondsFor(options.delayMs);
       let failed = 0;
       let lastFailure: BatchResultErrorEntry | undefined;
       for (const batch of chunks(messages, SQS_BATCH_SIZE)) {
         const entries = batch.map((message, index) => ({
           Id: String(index),
           MessageBody: JSON.stringify(message),
+          ...(delaySeconds === 0 ? {} : { DelaySeconds: delaySeconds }),
         }));
         let failures = await send(entries);
         // Sender faults (a malformed entry) would fail again; only the others are worth a second try.

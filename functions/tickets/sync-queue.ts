@@ -7,16 +7,27 @@ export const DEFAULT_DAYS_BACK = 28;
 /** The longest search window a sync accepts, in days. */
 export const MAX_DAYS_BACK = 365;
 
+/** The longest delay a queue message can carry (SQS `DelaySeconds` 900); longer waits are chained. */
+export const MAX_DELAY_MS = 900_000;
+
 /** One company to sync: the body of one queue message (JSON, snake_case like the HTTP API). */
 export interface TicketSyncMessage {
   readonly company_id: string;
   readonly days_back: number;
+  /** Set on a job's own continuation: the chain that owns the job's next run. */
+  readonly wake?: string;
 }
 
 /** Where sync requests go to be worked off one company at a time. */
 export interface SyncQueue {
-  /** Sends every message or throws; a partial send is retried before it throws. */
-  enqueue(messages: readonly TicketSyncMessage[]): Promise<{ readonly enqueued: number }>;
+  /**
+   * Sends every message or throws; a partial send is retried before it throws. With `delayMs`
+   * (up to {@link MAX_DELAY_MS}) the messages become visible only after that delay.
+   */
+  enqueue(
+    messages: readonly TicketSyncMessage[],
+    options?: { readonly delayMs?: number },
+  ): Promise<{ readonly enqueued: number }>;
 }
 
 /** A queue that could not take every message. Not a client mistake: it surfaces as a 500. */
@@ -74,6 +85,11 @@ const messageSchema = z.strictObject(
   {
     company_id: companyIdInput,
     days_back: z._default(daysBackInput, DEFAULT_DAYS_BACK),
+    wake: z.optional(
+      z
+        .string({ error: 'wake must be a string' })
+        .check(z.regex(/^[\w-]{1,64}$/, { error: 'wake is malformed' })),
+    ),
   },
   { error: 'The message must be a JSON object' },
 );

@@ -1,9 +1,9 @@
 import type { GeoJsonObject, Ticket, TicketResponse } from '@bluestakes/token-manager';
-import { parseWorkArea } from './location';
-import { revisionNumber } from './revisions';
+import { parseWorkArea, type TicketLocationFields } from './location';
+import { storedRevision } from './revisions';
 
 /** A ticket as the store keeps it: the columns queries use, plus the whole upstream object. */
-export interface TicketRecord {
+export interface TicketRecord extends TicketLocationFields {
   readonly companyId: string;
   /** Trimmed: padded numbers broke URLs and duplicated rows in the original system. */
   readonly ticketNumber: string;
@@ -12,13 +12,6 @@ export interface TicketRecord {
   readonly replaceByDate: Date | null;
   readonly legalDate: Date | null;
   readonly expires: Date | null;
-  readonly place: string | null;
-  readonly street: string | null;
-  readonly stFromAddress: string | null;
-  readonly stToAddress: string | null;
-  readonly cross1: string | null;
-  readonly cross2: string | null;
-  readonly county: string | null;
   readonly state: string | null;
   readonly zip: string | null;
   readonly locationDescription: string | null;
@@ -66,7 +59,6 @@ export function toTicketRecord(
   ticket: Ticket,
   responses: readonly TicketResponse[] | undefined,
 ): TicketRecord {
-  const revision = revisionNumber(ticket.revision);
   return {
     companyId,
     ticketNumber: ticket.ticket.trim(),
@@ -85,7 +77,7 @@ export function toTicketRecord(
     zip: column(ticket.zip),
     locationDescription: column(ticket.location),
     workArea: parseWorkArea(ticket.work_area),
-    revision: Number.isFinite(revision) ? revision : 0,
+    revision: storedRevision(ticket.revision),
     raw: ticket,
     responses,
   };

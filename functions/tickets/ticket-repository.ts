@@ -1,5 +1,5 @@
 import type { GeoJsonObject } from '@bluestakes/token-manager';
-import type { StoredSyncState } from './revisions';
+import type { TicketLocationFields } from './location';
 import type { TicketRecord } from './ticket-record';
 
 /** What an upsert did: a new row, a changed row, or nothing (same revision and content). */
@@ -14,17 +14,10 @@ export interface UpsertOptions {
 }
 
 /** A stored ticket's location, as the location route answers it. */
-export interface StoredTicketLocation {
+export interface StoredTicketLocation extends TicketLocationFields {
   readonly companyId: string;
   readonly ticketNumber: string;
   readonly revision: number;
-  readonly street: string | null;
-  readonly stFromAddress: string | null;
-  readonly stToAddress: string | null;
-  readonly cross1: string | null;
-  readonly cross2: string | null;
-  readonly place: string | null;
-  readonly county: string | null;
   readonly state: string | null;
   readonly zip: string | null;
   readonly locationDescription: string | null;
@@ -48,23 +41,13 @@ export interface UpdatableTicket {
   readonly legalDate: Date | null;
   readonly expires: Date | null;
   readonly isContinueUpdate: boolean | null;
-  readonly location: {
-    readonly street: string | null;
-    readonly stFromAddress: string | null;
-    readonly stToAddress: string | null;
-    readonly cross1: string | null;
-    readonly cross2: string | null;
-    readonly place: string | null;
-    readonly county: string | null;
-  };
+  readonly location: TicketLocationFields;
 }
 
 /** The consumers' store of tickets (`project_tickets`) and updateable tickets (`updatable_tickets`). */
 export interface TicketRepository {
   /** Companies a scheduled sync should cover: those with credentials stored (`credentials_version > 0`). */
   listCompaniesWithCredentials(): Promise<string[]>;
-  /** Revision and sync time of the company's stored tickets among `ticketNumbers`. */
-  getSyncStates(companyId: string, ticketNumbers: readonly string[]): Promise<Map<string, StoredSyncState>>;
   /**
    * Inserts or updates one ticket. Never lowers the stored revision, never touches a user's
    * `is_continue_update`, never takes over another company's ticket, and writes nothing when the

@@ -20,9 +20,11 @@ export interface TicketSyncProps {
 }
 
 /**
- * Ticket sync fan-out: schedule (or `POST /tickets/sync`) -> one SQS message per company -> worker.
- * Failed messages are retried by SQS and, after `maxReceiveCount`, parked in a dead-letter queue
- * without blocking the others (the worker reports partial batch failures).
+ * Ticket sync fan-out: schedule (or `POST /tickets/sync`) -> one SQS message per company job -> worker.
+ * A job waiting for the upstream budget sends its own delayed continuation and its message is
+ * deleted; only failed messages (poison, real faults) are retried by SQS and, after
+ * `maxReceiveCount`, parked in a dead-letter queue without blocking the others (the worker reports
+ * partial batch failures).
  */
 export class TicketSync extends Construct {
   readonly queue: sqs.Queue;
@@ -49,12 +51,15 @@ export class TicketSync extends Construct {
 
     props.worker.function.addEventSource(
       new lambdaEventSources.SqsEventSource(this.queue, {
-        batchSize: 5,
+        // One job per invocation: each gets the whole timeout, and a long one never delays another.
+        batchSize: 1,
         reportBatchItemFailures: true,
         maxConcurrency: props.workerMaxConcurrency ?? 5,
       }),
     );
     this.allowEnqueue(props.scheduler);
+    // A job waiting for the budget schedules its own continuation on the queue.
+    this.allowEnqueue(props.worker);
     this.rule = new events.Rule(this, 'Rule', {
       description: 'Enqueues one Bluestakes ticket sync per company',
       schedule: events.Schedule.expression(props.scheduleExpression ?? 'rate(1 hour)'),

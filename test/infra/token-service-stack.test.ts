@@ -510,7 +510,7 @@ describe('TokenServiceStack with the default settings', () => {
         VisibilityTimeout: 1800,
       });
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-        BatchSize: 5,
+        BatchSize: 1,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         ScalingConfig: { MaximumConcurrency: 5 },
       });
@@ -523,6 +523,7 @@ describe('TokenServiceStack with the default settings', () => {
       expect(senders.map(([, fn]) => String(fn.Properties.Description).split(':')[0]).sort()).toEqual([
         'Enqueues one ticket sync per company',
         'POST /tickets/sync',
+        "Runs one company's Bluestakes ticket sync job per SQS message",
       ]);
       for (const [id] of senders) {
         expect(actionsOf(roleStatements(template, id)), id).toContain('sqs:SendMessage');

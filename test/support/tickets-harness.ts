@@ -7,8 +7,10 @@ import { randomUUID } from 'node:crypto';
 import type { Environment, TokenManager, TokenManagerOptions } from '@bluestakes/token-manager';
 import type { SQSEvent } from 'aws-lambda';
 import {
+  createDataApiSyncJobStore,
   createDataApiTicketRepository,
   createTicketService,
+  type SyncJobStore,
   type TicketRepository,
   type TicketService,
   type TicketServiceDependencies,
@@ -18,6 +20,7 @@ import type {
   SimulatorAccount,
   SimulatorTicket,
 } from '../../local/bluestakes-simulator';
+import { type RecordingQueue, recordingQueue } from '../unit/tickets/support/fakes';
 import { startTokenServiceHarness, type TokenServiceHarness } from './token-service-harness';
 
 export interface TicketsCompany {
@@ -39,6 +42,9 @@ export interface TicketsHarness {
   readonly base: TokenServiceHarness;
   readonly companies: readonly TicketsCompany[];
   readonly repository: TicketRepository;
+  readonly jobs: SyncJobStore;
+  /** The default queue of `createService`: records what is sent (continuations included), delivers nothing. */
+  readonly queue: RecordingQueue;
   /** A token manager = one container. */
   createManager(overrides?: Partial<TokenManagerOptions> & { env?: Environment }): TokenManager;
   /** A ticket service over `tokens` (a new container's manager by default) and the real store. */
@@ -90,16 +96,23 @@ export async function startTicketsHarness(options: TicketsHarnessOptions): Promi
     throw error;
   }
   const repository = createDataApiTicketRepository(base.executor);
+  const jobs = createDataApiSyncJobStore(base.executor);
+  const queue = recordingQueue();
 
   return {
     base,
     companies,
     repository,
+    jobs,
+    queue,
     createManager: (overrides) => base.createManager(overrides),
     createService: (overrides = {}) =>
       createTicketService({
         tokens: overrides.tokens ?? base.createManager(),
         repository,
+        jobs,
+        queue,
+        log: base.logs,
         ...overrides,
       }),
     storedTickets: (companyId) =>
@@ -107,7 +120,10 @@ export async function startTicketsHarness(options: TicketsHarnessOptions): Promi
         `SELECT ticket_number, company_id, old_ticket, replaced_by, revision, is_continue_update,
                 replace_by_date, legal_date, expires, place, street, st_from_address, st_to_address,
                 cross1, cross2, county, state, zip, location_description, work_area,
-                md5(raw::text) AS raw_md5, md5(responses::text) AS responses_md5, synced_at, updated_at
+                md5(raw::text) AS raw_md5, md5(responses::text) AS responses_md5, synced_at, updated_at,
+                (expires IS NULL OR expires > now()) AND jsonb_array_length(responses) <
+                  CASE jsonb_typeof(raw -> 'members') WHEN 'array' THEN jsonb_array_length(raw -> 'members')
+                  ELSE 0 END AS awaiting_responses
          FROM project_tickets WHERE company_id = CAST(:companyId AS bigint) ORDER BY ticket_number`,
         { companyId },
       ),

@@ -5,6 +5,7 @@ import { handler as processTicketSync } from '../../../functions/process-ticket-
 import {
   createInMemorySyncQueue,
   type InMemorySyncQueue,
+  setDefaultSyncJobStore,
   setDefaultSyncQueue,
   setDefaultTicketRepository,
 } from '../../../functions/tickets';
@@ -36,6 +37,7 @@ beforeAll(async () => {
   });
   setDefaultTokenManager(h.createManager());
   setDefaultTicketRepository(h.repository);
+  setDefaultSyncJobStore(h.jobs);
   // The SQS queue, its event source and DLQ, in process: the real worker handler gets each message.
   queue = createInMemorySyncQueue({
     concurrency: 1,
@@ -57,6 +59,7 @@ afterAll(async () => {
   await queue?.close();
   setDefaultSyncQueue(undefined);
   setDefaultTicketRepository(undefined);
+  setDefaultSyncJobStore(undefined);
   setDefaultTokenManager(undefined);
   await h?.close();
 });
@@ -156,7 +159,7 @@ describe('bad input on the ticket routes', () => {
 });
 
 describe('POST /tickets/sync with a company_id', () => {
-  it('syncs that company inline and answers 200 with the counts', async () => {
+  it('runs its sync job inline and answers 200 with the result when it fits the request time', async () => {
     const company = h.companyByUsername('route-co');
     const answer = await call('POST', '/tickets/sync', {
       body: JSON.stringify({ company_id: Number(company.id), days_back: 90 }),
@@ -167,7 +170,9 @@ describe('POST /tickets/sync with a company_id', () => {
     expect(answer.body).toMatchObject({
       success: true,
       company_id: company.id,
-      searched: expected,
+      state: 'done',
+      tickets_found: expected,
+      tickets_stored: expected,
       inserted: expected,
       complete: true,
     });
@@ -248,7 +253,10 @@ describe('the sync fan-out', () => {
     deliveries.length = 0;
     const answer = await call('POST', '/tickets/sync');
 
-    expect(answer).toMatchObject({ status: 202, body: { success: true, enqueued: h.companies.length } });
+    expect(answer).toMatchObject({
+      status: 202,
+      body: { success: true, enqueued: h.companies.length, joined: 0 },
+    });
     expectDocumented('POST', '/tickets/sync', answer);
     await queue.idle();
     expect(deliveries).toHaveLength(h.companies.length);

@@ -85,6 +85,11 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** Stored rows still awaiting member responses: live, fewer responses than members. */
+function awaitingResponses(rows: Record<string, unknown>[]): number {
+  return rows.filter((row) => row.awaiting_responses === true).length;
+}
+
 async function updatableRows(companyId: string) {
   return h.base.sql(
     `SELECT ticket_number, replace_by_date, found_at FROM updatable_tickets
@@ -106,7 +111,10 @@ describe('a company with 250 tickets over several pages and revisions', () => {
     expect(h.simulatorTickets(company()).length).toBeGreaterThan(250);
     expect(result).toMatchObject({
       company_id: company().id,
-      searched: 250,
+      state: 'done',
+      tickets_found: 250,
+      tickets_stored: 250,
+      tickets_remaining: 0,
       fetched: 250,
       inserted: 250,
       updated: 0,
@@ -156,18 +164,24 @@ describe('a company with 250 tickets over several pages and revisions', () => {
     expect((await updatableRows(company().id)).map((row) => row.ticket_number)).toEqual(expected);
   });
 
-  it('changes nothing on a second run: every ticket unchanged, no row written, nothing recorded twice', async () => {
+  it('changes nothing on a second run and fetches no ticket detail: only the search and awaited responses', async () => {
     const before = JSON.stringify(await h.storedTickets(company().id));
     const updatableBefore = await updatableRows(company().id);
     const secondaryCalls = () =>
       h.base.simulator.stats().requestsByEndpoint['GET /api/tickets/{ticket}/secondary-functions'] ?? 0;
     const checksBefore = secondaryCalls();
+    const detailCalls = () => h.base.simulator.stats().requestsByEndpoint['GET /api/tickets/{ticket}'] ?? 0;
+    const detailsBefore = detailCalls();
+    const storedBefore = await h.storedTickets(company().id);
 
     const result = await h.createService().syncCompanyTickets(company().id, { daysBack: 90 });
 
+    expect(detailCalls()).toBe(detailsBefore);
+    // Responses only for live tickets some member has not answered yet (they arrive without a new revision).
+    expect(result.upstream_calls).toBe(result.pages + awaitingResponses(storedBefore));
     expect(result).toMatchObject({
-      searched: 250,
-      fetched: 250,
+      tickets_found: 250,
+      fetched: 0,
       inserted: 0,
       updated: 0,
       unchanged: 250,
@@ -176,7 +190,10 @@ describe('a company with 250 tickets over several pages and revisions', () => {
       updatable: 0,
       complete: true,
     });
-    expect(JSON.stringify(await h.storedTickets(company().id))).toBe(before);
+    // The search confirmed every row current (synced_at moves), nothing else changes.
+    const withoutSyncTime = (rows: Record<string, unknown>[]) =>
+      JSON.stringify(rows.map(({ synced_at: _synced, ...rest }) => rest));
+    expect(withoutSyncTime(await h.storedTickets(company().id))).toBe(withoutSyncTime(JSON.parse(before)));
     expect(await updatableRows(company().id)).toEqual(updatableBefore);
     expect(secondaryCalls()).toBe(checksBefore);
   });
@@ -192,14 +209,14 @@ describe('a ticket replaced by a new one', () => {
       .createService()
       .syncCompanyTickets(company().id, { daysBack: 28, now: new Date(Date.now() - 5 * DAY) });
 
-    expect(result).toMatchObject({ searched: 1, inserted: 1, retired: 0 });
+    expect(result).toMatchObject({ tickets_found: 1, inserted: 1, retired: 0 });
     expect(await row(OLD)).toMatchObject({ is_continue_update: true, replaced_by: null, old_ticket: null });
   });
 
   it('is retired once its successor arrives, and the successor links to it', async () => {
     const result = await h.createService().syncCompanyTickets(company().id, { daysBack: 28 });
 
-    expect(result).toMatchObject({ searched: 4, inserted: 3, retired: 1 });
+    expect(result).toMatchObject({ tickets_found: 4, inserted: 3, retired: 1 });
     expect(await row(NEW)).toMatchObject({ old_ticket: OLD, is_continue_update: true });
     expect(await row(OLD)).toMatchObject({ is_continue_update: false, replaced_by: NEW });
   });
@@ -271,7 +288,7 @@ describe('a token revoked in the middle of a sync', () => {
     expect(stats.responsesByStatus['401']).toBeGreaterThan(0);
     const expected = latestSimulatorRows(h.simulatorTickets(company));
     expect(result).toMatchObject({
-      searched: expected.size,
+      tickets_found: expected.size,
       fetched: expected.size,
       skipped: 0,
       complete: true,

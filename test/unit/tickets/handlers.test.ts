@@ -1,12 +1,14 @@
-import { setDefaultTokenManager } from '@bluestakes/token-manager';
+import { RateLimitExceededError, setDefaultTokenManager } from '@bluestakes/token-manager';
 import type { ScheduledEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler as getTicketLocation } from '../../../functions/get-ticket-location/handler';
+import { handler as getTicketSync } from '../../../functions/get-ticket-sync/handler';
 import { handler as listUpdatableTickets } from '../../../functions/list-updatable-tickets/handler';
 import { handler as scheduleTicketSync } from '../../../functions/schedule-ticket-sync/handler';
 import { handler as syncTickets } from '../../../functions/sync-tickets/handler';
 import {
   SyncQueueError,
+  setDefaultSyncJobStore,
   setDefaultSyncQueue,
   setDefaultTicketRepository,
   type TicketSyncMessage,
@@ -19,6 +21,7 @@ import {
   expectStandardHeaders,
   invoke,
 } from '../functions/support/http-test-kit';
+import { fakeSyncJobs } from './support/fake-sync-jobs';
 import {
   type FakeBluestakes,
   type FakeRepository,
@@ -30,6 +33,7 @@ import {
 let upstream: FakeBluestakes;
 let repository: FakeRepository;
 let sent: TicketSyncMessage[];
+let delays: number[];
 let queueFailure: unknown;
 
 beforeEach(() => {
@@ -42,13 +46,16 @@ beforeEach(() => {
   upstream.details.set('B2', ticket('B2', '0'));
   repository = fakeRepository(['1', '2']);
   sent = [];
+  delays = [];
   queueFailure = undefined;
   setDefaultTokenManager({ ...createFakeTokenManager().manager, ...upstream.tokens });
   setDefaultTicketRepository(repository);
+  setDefaultSyncJobStore(fakeSyncJobs(repository, Date.now));
   setDefaultSyncQueue({
-    async enqueue(messages) {
+    async enqueue(messages, options = {}) {
       if (queueFailure !== undefined) throw queueFailure;
       sent.push(...messages);
+      delays.push(...messages.map(() => options.delayMs ?? 0));
       return { enqueued: messages.length };
     },
   });
@@ -57,6 +64,7 @@ beforeEach(() => {
 afterEach(() => {
   setDefaultTokenManager(undefined);
   setDefaultTicketRepository(undefined);
+  setDefaultSyncJobStore(undefined);
   setDefaultSyncQueue(undefined);
 });
 
@@ -124,7 +132,7 @@ describe('POST /tickets/sync input', () => {
     const result = await invoke(syncTickets, syncEvent());
 
     expect(result.statusCode).toBe(202);
-    expect(result.body).toEqual({ success: true, enqueued: 2 });
+    expect(result.body).toEqual({ success: true, enqueued: 2, joined: 0 });
     expectDocumented('POST', '/tickets/sync', result);
     expect(sent).toEqual([
       { company_id: '1', days_back: 28 },
@@ -143,9 +151,34 @@ describe('POST /tickets/sync input', () => {
       const result = await invoke(syncTickets, syncEvent({ company_id: companyId, days_back: 14 }));
       expect(result.statusCode).toBe(200);
       expectDocumented('POST', '/tickets/sync', result);
-      expect(result.body).toMatchObject({ success: true, company_id: '1', searched: 2, complete: true });
+      expect(result.body).toMatchObject({
+        success: true,
+        company_id: '1',
+        state: 'done',
+        tickets_found: 2,
+        tickets_remaining: 0,
+        complete: true,
+      });
     }
     expect(sent).toEqual([]);
+  });
+
+  it('answers 202 with the progress and a Location to poll when the budget is busy, never 429', async () => {
+    upstream.failNext.push(new RateLimitExceededError('no slot', { retryAfterMs: 60_000 }));
+
+    const result = await invoke(syncTickets, syncEvent({ company_id: 1 }));
+
+    expect(result.statusCode).toBe(202);
+    expectDocumented('POST', '/tickets/sync', result);
+    expect(result.headers.location).toBe('/tickets/sync/1');
+    expect(result.body).toMatchObject({ success: true, company_id: '1', state: 'waiting', complete: false });
+    // The job's own continuation, due when the next slot is.
+    expect(sent).toMatchObject([{ company_id: '1', days_back: 28, wake: expect.any(String) }]);
+    expect(delays).toEqual([60_000]);
+
+    const again = await invoke(syncTickets, syncEvent({ company_id: 1 }));
+    expect(again.statusCode).toBe(202);
+    expect(sent).toHaveLength(1);
   });
 
   it('answers a queue failure with a 503 and Retry-After that names no internals', async () => {
@@ -157,6 +190,46 @@ describe('POST /tickets/sync input', () => {
     expect(result.body).toMatchObject({ error: { code: 'QUEUE_UNAVAILABLE' } });
     expect(result.headers?.['Retry-After'] ?? result.headers?.['retry-after']).toBe('10');
     expect(result.rawBody).not.toContain('KMS');
+  });
+});
+
+describe('GET /tickets/sync/{company_id}', () => {
+  const statusEvent = (companyId: string) =>
+    restApiEvent({
+      method: 'GET',
+      resource: '/tickets/sync/{company_id}',
+      pathParameters: { company_id: companyId },
+    });
+
+  it("answers the company's job: state and progress", async () => {
+    await invoke(syncTickets, syncEvent({ company_id: 1 }));
+
+    const result = await invoke(getTicketSync, statusEvent('1'));
+
+    expect(result.statusCode).toBe(200);
+    expectDocumented('GET', '/tickets/sync/{company_id}', result);
+    expect(result.body).toMatchObject({
+      success: true,
+      company_id: '1',
+      state: 'done',
+      complete: true,
+      tickets_found: 2,
+      tickets_stored: 2,
+      tickets_remaining: 0,
+      upstream_calls: 5,
+      next_run_at: null,
+      last_error: null,
+    });
+  });
+
+  it('answers 404 for a company that never had a sync, 400 for a bad id', async () => {
+    const missing = await invoke(getTicketSync, statusEvent('2'));
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).toMatchObject({ error: { code: 'SYNC_NOT_FOUND' } });
+    expectDocumented('GET', '/tickets/sync/{company_id}', missing);
+    const bad = await invoke(getTicketSync, statusEvent('x'));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'company_id' } });
   });
 });
 
@@ -192,6 +265,7 @@ describe('GET /tickets/{ticket}/location input', () => {
       ticket: 'A1',
       location: '10 S STATE ST at E 1ST S, SANDY, SALT LAKE COUNTY',
       source: 'bluestakes',
+      stale: false,
       work_area: null,
     });
   });
@@ -266,7 +340,7 @@ describe('the scheduled ticket sync', () => {
     const output = captureOutput();
     const result = await scheduleTicketSync(event, lambdaContext());
 
-    expect(result).toEqual({ enqueued: 2 });
+    expect(result).toEqual({ enqueued: 2, joined: 0 });
     expect(sent).toEqual([
       { company_id: '1', days_back: 28 },
       { company_id: '2', days_back: 28 },

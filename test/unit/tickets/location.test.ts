@@ -7,8 +7,8 @@ describe('formatTicketLocation', () => {
     [
       'a house-number range, two cross streets, place and county',
       {
-        st_from_address: '1200',
-        st_to_address: '1250',
+        stFromAddress: '1200',
+        stToAddress: '1250',
         street: 'E 500 S',
         cross1: 'S 300 E',
         cross2: 'S 400 E',
@@ -20,8 +20,8 @@ describe('formatTicketLocation', () => {
     [
       'one number when both ends are equal, "at" one cross street',
       {
-        st_from_address: '1200',
-        st_to_address: '1200',
+        stFromAddress: '1200',
+        stToAddress: '1200',
         street: 'S STATE ST',
         cross1: 'E 300 S',
         cross2: ' ',
@@ -38,8 +38,8 @@ describe('formatTicketLocation', () => {
     [
       '"0" house numbers and blank cross streets left out',
       {
-        st_from_address: '0',
-        st_to_address: '0',
+        stFromAddress: '0',
+        stToAddress: '0',
         street: 'S STATE ST',
         cross1: ' ',
         cross2: ' ',
@@ -50,14 +50,14 @@ describe('formatTicketLocation', () => {
     ],
     [
       'only one end of the range known',
-      { st_from_address: '0', st_to_address: '455', street: 'N MAIN ST' },
+      { stFromAddress: '0', stToAddress: '455', street: 'N MAIN ST' },
       '455 N MAIN ST',
     ],
     [
       'stray whitespace trimmed and collapsed',
       {
-        st_from_address: ' 10 ',
-        st_to_address: '20  ',
+        stFromAddress: ' 10 ',
+        stToAddress: '20  ',
         street: '  S   STATE ST ',
         place: ' SANDY ',
         county: ' SALT LAKE ',
@@ -66,13 +66,13 @@ describe('formatTicketLocation', () => {
     ],
     [
       'house numbers without a street (meaningless alone) left out',
-      { st_from_address: '12', st_to_address: '14', cross1: 'A ST', cross2: 'B ST', place: 'OGDEN' },
+      { stFromAddress: '12', stToAddress: '14', cross1: 'A ST', cross2: 'B ST', place: 'OGDEN' },
       'between A ST and B ST, OGDEN',
     ],
     ['a county already named as such', { county: 'Salt Lake County' }, 'Salt Lake County'],
     ['a mixed-case county', { place: 'Sandy', county: 'Salt Lake' }, 'Sandy, Salt Lake County'],
     ['the same cross street twice', { street: 'A ST', cross1: 'B ST', cross2: 'B ST' }, 'A ST at B ST'],
-    ['nothing known', { street: ' ', st_from_address: '0', cross1: null, place: undefined }, ''],
+    ['nothing known', { street: ' ', stFromAddress: '0', cross1: null, place: undefined }, ''],
   ])('writes %s', (_name, fields, expected) => {
     expect(formatTicketLocation(fields)).toBe(expected);
   });
@@ -87,8 +87,8 @@ describe('formatTicketLocation', () => {
       fc.property(
         fc.record({
           street: value,
-          st_from_address: value,
-          st_to_address: value,
+          stFromAddress: value,
+          stToAddress: value,
           cross1: value,
           cross2: value,
           place: value,

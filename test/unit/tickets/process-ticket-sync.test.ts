@@ -1,17 +1,24 @@
-import { CredentialsNotFoundError, setDefaultTokenManager } from '@bluestakes/token-manager';
+import { setDefaultTokenManager, UpstreamBadResponseError } from '@bluestakes/token-manager';
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/process-ticket-sync/handler';
-import { setDefaultTicketRepository } from '../../../functions/tickets';
+import {
+  setDefaultSyncJobStore,
+  setDefaultSyncQueue,
+  setDefaultTicketRepository,
+} from '../../../functions/tickets';
 import { lambdaContext } from '../../support/api-gateway-events';
 import { sqsEvent } from '../../support/tickets-harness';
 import { createFakeTokenManager } from '../functions/support/fake-token-manager';
 import { captureOutput } from '../functions/support/http-test-kit';
+import { fakeSyncJobs } from './support/fake-sync-jobs';
 import {
   type FakeBluestakes,
   type FakeRepository,
   fakeBluestakes,
   fakeRepository,
+  type RecordingQueue,
+  recordingQueue,
   ticket,
 } from './support/fakes';
 
@@ -19,6 +26,7 @@ let upstream: FakeBluestakes;
 let repository: FakeRepository;
 /** Companies whose sync attempts were made, in order. */
 let synced: string[];
+let queue: RecordingQueue;
 
 beforeEach(() => {
   upstream = fakeBluestakes([ticket('A1', '0')]);
@@ -29,17 +37,22 @@ beforeEach(() => {
     ...createFakeTokenManager().manager,
     async makeAuthenticatedRequest(companyId, request) {
       if (!synced.includes(String(companyId))) synced.push(String(companyId));
-      // Company 2 never stored credentials.
-      if (String(companyId) === '2') throw new CredentialsNotFoundError('2');
+      // Bluestakes answers company 2 with something unusable: a real fault.
+      if (String(companyId) === '2') throw new UpstreamBadResponseError('Bluestakes answered HTTP 418');
       return upstream.tokens.makeAuthenticatedRequest(companyId, request);
     },
   });
   setDefaultTicketRepository(repository);
+  setDefaultSyncJobStore(fakeSyncJobs(repository, Date.now));
+  queue = recordingQueue();
+  setDefaultSyncQueue(queue);
 });
 
 afterEach(() => {
   setDefaultTokenManager(undefined);
   setDefaultTicketRepository(undefined);
+  setDefaultSyncJobStore(undefined);
+  setDefaultSyncQueue(undefined);
 });
 
 const body = (companyId: string | number) => JSON.stringify({ company_id: companyId, days_back: 28 });
@@ -80,9 +93,12 @@ describe('the ticket sync worker', () => {
       'Poison ticket sync message',
       'Ticket sync failed',
     ]);
-    expect(warnings[3]).toMatchObject({ companyId: '2', code: 'CREDENTIALS_NOT_FOUND' });
+    expect(warnings[3]).toMatchObject({
+      companyId: '2',
+      error: 'UPSTREAM_BAD_RESPONSE: Bluestakes answered HTTP 418',
+    });
     expect(output.text()).toContain('"TicketSyncFailed":4');
-    expect(output.text()).toContain('"TicketSyncSucceeded":2');
+    expect(output.text()).toContain('"TicketSyncDone":2');
   });
 
   it('leaves an empty failure list when every message succeeds', async () => {
@@ -92,13 +108,17 @@ describe('the ticket sync worker', () => {
     });
   });
 
-  it('hands back messages it has no time left to start, untouched', async () => {
+  it('sends messages it has no time left to start back to the queue as they are, using no receive count', async () => {
     captureOutput();
     const response = await handler(
       event({ a: body(1), b: body(3) }),
       lambdaContext({ getRemainingTimeInMillis: () => 0 }),
     );
-    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(['a', 'b']);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(queue.sent).toEqual([
+      { body: { company_id: '1', days_back: 28 }, delayMs: 0 },
+      { body: { company_id: '3', days_back: 28 }, delayMs: 0 },
+    ]);
     expect(synced).toEqual([]);
   });
 });

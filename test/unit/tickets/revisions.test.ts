@@ -1,7 +1,7 @@
 import type { TicketSummary } from '@bluestakes/token-manager';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { orderForFetch, revisionNumber, selectLatestRevisions } from '../../../functions/tickets';
+import { revisionNumber, selectLatestRevisions } from '../../../functions/tickets';
 
 const row = (ticket: string, revision: string, extra: Partial<TicketSummary> = {}): TicketSummary => ({
   ticket,
@@ -66,35 +66,5 @@ describe('revisionNumber', () => {
     [undefined, Number.NEGATIVE_INFINITY],
   ])('reads %j as %d', (input, expected) => {
     expect(revisionNumber(input)).toBe(expected);
-  });
-});
-
-describe('orderForFetch', () => {
-  it('fetches new tickets first, then newer revisions, then the longest-unsynced', () => {
-    const tickets = [
-      row('KEPT-NEW', '0'),
-      row('STALE', '1'),
-      row('NEW', '0'),
-      row('BUMPED', '2'),
-      row('OLDEST', '0'),
-    ];
-    const stored = new Map([
-      ['KEPT-NEW', { revision: 0, syncedAt: new Date('2025-06-01T10:00:00Z') }],
-      ['STALE', { revision: 1, syncedAt: new Date('2025-06-01T09:00:00Z') }],
-      ['BUMPED', { revision: 1, syncedAt: new Date('2025-06-01T11:00:00Z') }],
-      ['OLDEST', { revision: 0, syncedAt: new Date('2025-05-01T00:00:00Z') }],
-    ]);
-    expect(orderForFetch(tickets, stored).map((t) => t.ticket)).toEqual([
-      'NEW',
-      'BUMPED',
-      'OLDEST',
-      'STALE',
-      'KEPT-NEW',
-    ]);
-  });
-
-  it('keeps the search order when nothing is stored', () => {
-    const tickets = [row('B', '0'), row('A', '0'), row('C', '0')];
-    expect(orderForFetch(tickets, new Map())).toEqual(tickets);
   });
 });

@@ -11,6 +11,7 @@ describe('readTicketsConfig', () => {
       syncConcurrency: 4,
       syncSafetyMarginMs: 30_000,
       httpSyncBudgetMs: 15_000,
+      upstreamMaxWaitMs: 10_000,
     });
   });
 
@@ -23,6 +24,7 @@ describe('readTicketsConfig', () => {
         TICKET_SYNC_CONCURRENCY: '2',
         TICKET_SYNC_SAFETY_MARGIN_MS: '5000',
         TICKET_SYNC_HTTP_BUDGET_MS: '20000',
+        RATE_LIMIT_MAX_WAIT_MS: '3000',
       }),
     ).toEqual({
       syncQueueUrl: 'https://sqs.us-east-1.amazonaws.com/1/q',
@@ -31,6 +33,7 @@ describe('readTicketsConfig', () => {
       syncConcurrency: 2,
       syncSafetyMarginMs: 5000,
       httpSyncBudgetMs: 20_000,
+      upstreamMaxWaitMs: 3000,
     });
   });
 

@@ -8,10 +8,11 @@ import {
   UpstreamNotFoundError,
 } from '@bluestakes/token-manager';
 import type {
-  StoredSyncState,
   StoredTicketLocation,
+  SyncQueue,
   TicketRecord,
   TicketRepository,
+  TicketSyncMessage,
   UpdatableTicket,
   UpdateCandidate,
   UpsertOutcome,
@@ -147,17 +148,6 @@ export function fakeRepository(companies: readonly string[] = ['1']): FakeReposi
       calls.push('listCompaniesWithCredentials');
       return [...repository.companiesWithCredentials];
     },
-    async getSyncStates(companyId, numbers) {
-      calls.push('getSyncStates');
-      const states = new Map<string, StoredSyncState>();
-      for (const number of numbers) {
-        const row = rows.get(number);
-        if (row?.record.companyId === companyId) {
-          states.set(number, { revision: row.record.revision, syncedAt: row.syncedAt });
-        }
-      }
-      return states;
-    },
     async upsertTicket(record, options): Promise<UpsertOutcome> {
       calls.push(`upsert ${record.ticketNumber}`);
       const existing = rows.get(record.ticketNumber);
@@ -280,4 +270,26 @@ export function fakeRepository(companies: readonly string[] = ['1']): FakeReposi
     },
   };
   return repository;
+}
+
+/** A message sent to a {@link RecordingQueue}, with its delay. */
+export interface SentMessage {
+  readonly body: TicketSyncMessage;
+  readonly delayMs: number;
+}
+
+/** A sync queue that only records: tests deliver (or not) what was sent themselves. */
+export interface RecordingQueue extends SyncQueue {
+  readonly sent: SentMessage[];
+}
+
+export function recordingQueue(): RecordingQueue {
+  const sent: SentMessage[] = [];
+  return {
+    sent,
+    async enqueue(messages, options = {}) {
+      for (const body of messages) sent.push({ body, delayMs: options.delayMs ?? 0 });
+      return { enqueued: messages.length };
+    },
+  };
 }
