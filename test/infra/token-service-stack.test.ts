@@ -283,7 +283,7 @@ describe('TokenServiceStack with the default settings', () => {
         const onPrefix = roleStatements(template, id).filter((s) =>
           JSON.stringify(s.Resource).includes(CREDENTIALS_PATTERN),
         );
-        const workerId = functionLogicalId(template, "Syncs one company's Bluestakes tickets");
+        const workerId = functionLogicalId(template, "Runs one company's Bluestakes ticket sync job");
         const access = id === workerId ? 'read' : ROUTE_ACCESS[routeIds.get(id) ?? '']?.credentials;
         expect(actionsOf(onPrefix).sort(), id).toEqual(access === undefined ? [] : expected[access]);
         const variables = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;

@@ -15,6 +15,37 @@ describe('the in-memory sync queue', () => {
     expect(seen).toEqual(['{"company_id":"1","days_back":28}']);
   });
 
+  it('holds a delayed message back for its delay (SQS DelaySeconds), and idle() waits for it', async () => {
+    const deliveries: { at: number; receiveCount: number }[] = [];
+    const queue = createInMemorySyncQueue({
+      worker: async (_body, { receiveCount }) =>
+        void deliveries.push({ at: performance.now(), receiveCount }),
+    });
+    const sentAt = performance.now();
+
+    await queue.enqueue([{ company_id: '1', days_back: 28, wake: 'chain-1' }], { delayMs: 120 });
+    await queue.idle();
+
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]?.receiveCount).toBe(1);
+    expect((deliveries[0]?.at ?? 0) - sentAt).toBeGreaterThanOrEqual(115);
+  });
+
+  it('counts receives: a redelivered message comes with the next receive count', async () => {
+    const counts: number[] = [];
+    const queue = createInMemorySyncQueue({
+      maxAttempts: 3,
+      worker: async (_body, { receiveCount }) => {
+        counts.push(receiveCount);
+        throw new Error('fails');
+      },
+    });
+    await queue.enqueue([{ company_id: '1', days_back: 28 }]);
+    await queue.idle();
+    expect(counts).toEqual([1, 2, 3]);
+    expect(queue.deadLetters).toHaveLength(1);
+  });
+
   it('never runs more than `concurrency` messages at once', async () => {
     let running = 0;
     let peak = 0;
