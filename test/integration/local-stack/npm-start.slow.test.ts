@@ -1,13 +1,30 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localStackExamples } from '../../support/doc-examples';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const run = promisify(execFile);
+
+/** `npm start`'s environment: a data folder of its own, free ports, PGlite and the simulator. */
+function stackEnv(dataDir: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    LOCAL_DATA_DIR: dataDir,
+    LOCAL_API_PORT: '0',
+    LOCAL_DATA_API_PORT: '0',
+    LOCAL_SECRETS_PORT: '0',
+    LOCAL_BLUESTAKES_PORT: '0',
+    DATABASE_URL: '',
+    BLUESTAKES_BASE_URL: '',
+  };
+}
 
 /** Starts `npm start`'s entry as a user would and waits for its export block. */
 async function startStack(
@@ -17,16 +34,7 @@ async function startStack(
   // node itself (not the tsx wrapper), so a kill reaches the stack and leaves no orphan behind.
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      LOCAL_DATA_DIR: dataDir,
-      LOCAL_API_PORT: '0',
-      LOCAL_DATA_API_PORT: '0',
-      LOCAL_SECRETS_PORT: '0',
-      LOCAL_BLUESTAKES_PORT: '0',
-      DATABASE_URL: '',
-      BLUESTAKES_BASE_URL: '',
-    },
+    env: stackEnv(dataDir),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
@@ -109,6 +117,62 @@ describe('npm start', () => {
     expect(result).toMatchObject({ companies: 4, secretRoundTrip: true, hasValidToken: true });
     expect(result.tokenFingerprint).toBe(result.statusFingerprint);
     firstFingerprint = String(result.tokenFingerprint);
+  }, 60_000);
+
+  it('prints export API= and KEY= lines with which every curl example of the README and docs/ answers', async () => {
+    const variables = exportedVariables(stack.output());
+    expect(variables.API).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(variables.KEY).toMatch(/\S{16,}/);
+    const docs = (await readdir(join(ROOT, 'docs'))).filter((name) => name.endsWith('.md'));
+    const examples = await localStackExamples(ROOT, ['README.md', ...docs.map((name) => `docs/${name}`)]);
+    expect(examples.map((example) => example.where)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^README\.md:/),
+        expect.stringMatching(/^docs\/tickets\.md:/),
+      ]),
+    );
+
+    for (const example of examples) {
+      const { stdout } = await run('bash', ['-c', example.script], {
+        cwd: ROOT,
+        env: { PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`, ...variables },
+        timeout: 30_000,
+      });
+      const answers = stdout
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as { success?: boolean });
+      expect(answers, example.where).toHaveLength(example.curlCount);
+      for (const answer of answers)
+        expect(answer, `${example.where}: ${JSON.stringify(answer)}`).toMatchObject({ success: true });
+    }
+  }, 90_000);
+
+  it('stops with one line naming LOCAL_API_PORT when that port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolveListen) => taken.listen(0, '127.0.0.1', resolveListen));
+    const { port } = taken.address() as AddressInfo;
+    const otherDir = await mkdtemp(join(tmpdir(), 'bts-local-port-'));
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+        cwd: ROOT,
+        env: { ...stackEnv(otherDir), LOCAL_API_PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const code = await new Promise<number | null>((resolveExit) => child.once('exit', resolveExit));
+
+      expect(code).toBe(1);
+      expect(stderr.trim().split('\n')).toEqual([
+        `Port ${port} is already in use: set LOCAL_API_PORT to a free port (LOCAL_API_PORT=0 picks one), or stop what listens there.`,
+      ]);
+    } finally {
+      taken.close();
+      await rm(otherDir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('stops cleanly on Ctrl-C and keeps its data for the next start', async () => {
