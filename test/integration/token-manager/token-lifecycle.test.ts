@@ -74,7 +74,7 @@ describe('token lifecycle', () => {
     // except those the refresh itself revoked, which retried without a new login.
     expect(logins).toBe(times.length);
     expect(calls).toBeGreaterThan(100);
-  }, 30_000);
+  });
 
   it('keeps serving a still-valid token while Bluestakes logins fail, then backs off', async () => {
     const company = harness.companies[1]!;
