@@ -23,6 +23,9 @@ function stackEnv(dataDir: string): NodeJS.ProcessEnv {
     LOCAL_BLUESTAKES_PORT: '0',
     DATABASE_URL: '',
     BLUESTAKES_BASE_URL: '',
+    // The documented examples sync every company, which spends the default 10 upstream calls a minute;
+    // the local simulator has no limit of its own, so the examples after them are checked too.
+    RATE_LIMIT_MAX_REQUESTS: '1000',
   };
 }
 

@@ -48,6 +48,8 @@ describe('fleet-wide upstream rate limit', () => {
         RATE_LIMIT_SAFETY_MARGIN_MS: String(SAFETY_MARGIN_MS),
         RATE_LIMIT_MAX_WAIT_MS: '20000',
         TOKEN_LEASE_SECONDS: '30',
+        BLUESTAKES_LOGIN_TIMEOUT_MS: '8000',
+        BLUESTAKES_REQUEST_TIMEOUT_MS: '8000',
       },
     });
     fleet = Array.from({ length: 20 }, () => harness.createManager());
@@ -63,7 +65,9 @@ describe('fleet-wide upstream rate limit', () => {
     const tickets = harness.simulator.tickets(company.username).map((ticket) => ticket.ticket);
     const offeredPerSecond = LIMIT * 3;
     const seconds = 1;
-    const upstreamCalls = offeredPerSecond * seconds + 1;
+    const ticketCalls = offeredPerSecond * seconds;
+    // The one login first, so a slow login on a loaded machine is not part of what is measured.
+    await fleet[0]!.getOrRefreshToken(company.id);
 
     const startedAt = performance.now();
     const calls: Promise<unknown>[] = [];
@@ -79,13 +83,13 @@ describe('fleet-wide upstream rate limit', () => {
     const stats = harness.simulator.stats();
     // However slow the machine, spacing the calls LIMIT per window + margin takes at least this long;
     // a limiter that lets them through does it in the offering's own second.
-    const fullWindows = Math.ceil(upstreamCalls / LIMIT) - 1;
+    const fullWindows = Math.ceil(ticketCalls / LIMIT) - 1;
     expect(elapsedMs).toBeGreaterThanOrEqual(fullWindows * (WINDOW_MS + SAFETY_MARGIN_MS) - 50);
     expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
     expect(stats.rateLimited).toBe(0);
     expect(stats.maxAcceptedInWindow.byKey[company.username]).toBeLessThanOrEqual(LIMIT);
     // Every offered call plus exactly one login went upstream.
-    expect(stats.requestsByAccount[company.username]).toBe(upstreamCalls);
+    expect(stats.requestsByAccount[company.username]).toBe(ticketCalls + 1);
   });
 
   it('pauses every container after an upstream 429 until its Retry-After has passed, then retries the call once', async () => {
