@@ -1,4 +1,4 @@
-/** The targets for ours, checked against the measured figures. */
+/** The benchmark's targets for ours, checked against the measured figures. */
 import type { LatencyReport } from '../latency/fleet-latency';
 import type { MeasuredFigures } from '../metrics/strategy-figures';
 import type { ScenarioReport, TargetCheck } from './bench-report';

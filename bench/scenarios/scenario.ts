@@ -22,7 +22,7 @@ export interface ScenarioProfile {
   readonly fleetEnvironment?: Environment;
 }
 
-/** Which of the targets apply to this scenario (for ours). */
+/** Which of the benchmark's targets apply to this scenario (for ours). */
 export interface ScenarioTargets {
   /** The upstream login works throughout: exactly one login per company per lifetime is expected. */
   readonly upstreamWorks: boolean;

@@ -1,5 +1,5 @@
 /**
- * (d) The original Python system (shared/bluestakes-api.md section 5), ported onto the Data API:
+ * (d) The Python system this service replaces, ported onto the Data API:
  * the token in plaintext in `companies.bluestakes_token` with an expiry set from this container's
  * clock at store time. Check then act: read the row; valid only while now + buffer < expires_at,
  * otherwise clear it and log in and write; no lease, no shared rate limit; every database error is

@@ -99,7 +99,7 @@ WHERE ${FENCE}
 RETURNING company_id`;
 
 /**
- * Member responses arrive over time without a new revision (bluestakes-api.md §1.7, §4.2): a ticket
+ * Member responses arrive over time without a new revision: a ticket
  * stored at the found revision is asked for its responses again only while it is live and some of
  * its members have not answered. Everything else about it only changes with a new revision.
  */

@@ -27,7 +27,7 @@ import { toTicketRecord } from './ticket-record';
 import type { TicketRepository } from './ticket-repository';
 
 const DAY_MS = 86_400_000;
-/** Tickets due for their refresh within this window are checked for `update` (bluestakes-api.md §4.6). */
+/** Tickets due for their refresh within this window are checked for `update`. */
 export const UPDATE_WINDOW_MS = 7 * DAY_MS;
 const DEFAULT_PAGE_SIZE = 100;
 /** A safety bound: 100 pages of 100 rows is far more than any company's 28 days. */

@@ -1,5 +1,5 @@
 /**
- * A local stand-in for the Blue Stakes of Utah 811 API (see shared/bluestakes-api.md): logins that
+ * A local stand-in for the Blue Stakes of Utah 811 API: logins that
  * issue JWTs, ticket search/detail/responses/secondary-functions over generated data, and switches
  * for the behaviours nobody has pinned down upstream (token lifetime, revocation, rate limits, faults).
  */

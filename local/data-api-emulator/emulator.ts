@@ -47,6 +47,8 @@ export interface DataApiEmulator {
   close(): Promise<void>;
 }
 
+const IDLE_CONNECTION_TIMEOUT_MS = 120_000;
+
 const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as Array<keyof EmulatorLimits>;
 
 function checkedLimits(current: EmulatorLimits, changes: Partial<EmulatorLimits>): EmulatorLimits {
@@ -86,7 +88,11 @@ export async function startDataApiEmulator(options: DataApiEmulatorOptions): Pro
     faults.inject(fault);
   };
 
+  // The AWS SDK keeps idle connections open and does not read `Keep-Alive: timeout`; with Node's 5 s
+  // default, a call sent as the server drops an idle connection fails with "socket hang up". AWS
+  // endpoints keep idle connections far longer.
   const server = createServer(
+    { keepAliveTimeout: IDLE_CONNECTION_TIMEOUT_MS },
     createRequestListener({
       service,
       faults,

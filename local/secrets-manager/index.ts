@@ -51,7 +51,12 @@ export async function startSecretsManagerStandIn(
     return save;
   };
 
-  const server = createServer(createRequestHandler({ store, faults, stats, persist }));
+  // The AWS SDK reuses idle connections without reading `Keep-Alive: timeout`: a long idle timeout
+  // keeps a call from meeting a connection Node's 5 s default is closing ("socket hang up").
+  const server = createServer(
+    { keepAliveTimeout: 120_000 },
+    createRequestHandler({ store, faults, stats, persist }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -83,7 +83,7 @@ export async function startStackProcess(options: StackProcessOptions): Promise<S
     await new Promise<void>((resolveReady, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`the local stack printed no banner within the timeout:\n${text}`)),
-        options.readyTimeoutMs ?? 30_000,
+        options.readyTimeoutMs ?? 120_000,
       );
       const check = () => {
         if (text.includes('Ctrl-C stops it')) {

@@ -20,7 +20,7 @@ describe('HTTP API end to end', () => {
       inMemory: true,
       ports: { api: 0, dataApi: 0, secrets: 0, bluestakes: 0 },
     });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await stack?.close();

@@ -193,7 +193,7 @@ describe('the whole local stack killed with SIGKILL in the middle of a refresh, 
   }
 
   it('loses no token, key or credential, leaves no lease past its expiry, and serves again after the restart', async () => {
-    stack = await startStackProcess({ dataDir });
+    stack = await startStackProcess({ dataDir, readyTimeoutMs: 120_000 });
     const before = clientsFor(stack);
     const keyringSecretId = stack.env.TOKEN_ENCRYPTION_KEY_SECRET_ID!;
     const prefix = stack.env.CREDENTIALS_SECRET_PREFIX!;
@@ -224,7 +224,7 @@ describe('the whole local stack killed with SIGKILL in the middle of a refresh, 
     const error = typedError(await refresh);
     expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
 
-    stack = await startStackProcess({ dataDir });
+    stack = await startStackProcess({ dataDir, readyTimeoutMs: 120_000 });
     const after = clientsFor(stack);
 
     expect(await after.secret(keyringSecretId)).toBe(keyring);

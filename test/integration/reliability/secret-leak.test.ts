@@ -56,7 +56,7 @@ describe('secret leak check of a whole scenario', () => {
     stack.simulator!.updateAccount('acme-excavating', { password: PASSWORDS.acme });
     stack.simulator!.updateAccount('beehive-fiber', { password: PASSWORDS.bee });
     stack.simulator!.updateAccount('wasatch-plumbing', { password: PASSWORDS.wasatch });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await stack?.close();
@@ -168,7 +168,7 @@ describe('secret leak check of a whole scenario', () => {
     expect(await call('DELETE', '/tokens/2')).toBe(200);
     expect(await call('POST', '/tokens/cleanup')).toBe(200);
     expect(tokens.size).toBeGreaterThanOrEqual(3);
-  }, 60_000);
+  });
 
   it('stores every token encrypted: the raw column holds no token nor any part of one', async () => {
     const { rows } = await executor.execute(

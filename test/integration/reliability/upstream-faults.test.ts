@@ -29,10 +29,11 @@ describe('upstream faults', () => {
       env: {
         TOKEN_LEASE_SECONDS: '3',
         RATE_LIMIT_MAX_WAIT_MS: '500',
-        BLUESTAKES_LOGIN_TIMEOUT_MS: '1000',
-        BLUESTAKES_REQUEST_TIMEOUT_MS: '1000',
-        LOGIN_FAILURE_BACKOFF_BASE_SECONDS: '1',
-        LOGIN_FAILURE_BACKOFF_MAX_SECONDS: '2',
+        BLUESTAKES_LOGIN_TIMEOUT_MS: '2000',
+        BLUESTAKES_REQUEST_TIMEOUT_MS: '3000',
+        // Holds long enough that 30 callers on a loaded machine all meet the first one.
+        LOGIN_FAILURE_BACKOFF_BASE_SECONDS: '5',
+        LOGIN_FAILURE_BACKOFF_MAX_SECONDS: '5',
       },
     });
   });

@@ -94,7 +94,7 @@ describe('fleet-wide single flight', () => {
 
     expect(token).toMatch(/^eyJ/);
     expect(loginsOf(company.username)).toBe(1);
-    // The lease is 3 s; the survivor must not wait much longer than that (issue: lease + 1 s).
+    // The lease is 3 s; the survivor must not wait much longer than that (at most the lease + 1 s).
     expect(waitedMs).toBeLessThan(4_000);
     const status = await survivor.getTokenStatus(company.id);
     expect(status.lease.held).toBe(false);

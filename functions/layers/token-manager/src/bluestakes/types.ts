@@ -1,5 +1,5 @@
 /**
- * The Bluestakes ticket data model as public client code types it (see bluestakes-api.md §4).
+ * The Bluestakes ticket data model as public client code types it.
  * Every field but the identity is optional because the upstream leaves fields out, and every
  * object keeps an index signature so fields nobody has documented yet survive a round trip.
  * Values are passed through untouched (padded strings, `" "` and `"0"` placeholders included).
