@@ -140,7 +140,7 @@ const NON_ROUTE_HANDLERS: Readonly<Record<string, { event: unknown; answer: unkn
     answer: { PhysicalResourceId: 'bluestakes-token-service-schema' },
   },
   'run-scheduled-cleanup': { event: SCHEDULED_EVENT, answer: expect.objectContaining({ tokens_cleaned: 0 }) },
-  'schedule-ticket-sync': { event: SCHEDULED_EVENT, answer: { enqueued: 0 } },
+  'schedule-ticket-sync': { event: SCHEDULED_EVENT, answer: { enqueued: 0, joined: 0 } },
   'process-ticket-sync': { event: { Records: [] }, answer: { batchItemFailures: [] } },
 };
 
