@@ -57,7 +57,7 @@ export const companyIdInput = z.pipe(
         ),
       z
         .string({ error: COMPANY_ID_MESSAGE })
-        .check(z.regex(/^\s*\d{1,19}\s*$/, { error: COMPANY_ID_MESSAGE })),
+        .check(z.regex(/^\d{1,19}$/, { error: COMPANY_ID_MESSAGE })),
     ],
     { error: COMPANY_ID_MESSAGE },
   ),

@@ -5,7 +5,7 @@ describe('parseTicketSyncMessage', () => {
   it.each([
     ['{"company_id":"42","days_back":7}', { company_id: '42', days_back: 7 }],
     ['{"company_id":42}', { company_id: '42', days_back: 28 }],
-    ['{"company_id":" 0042 "}', { company_id: '42', days_back: 28 }],
+    ['{"company_id":"0042"}', { company_id: '42', days_back: 28 }],
     [
       '{"company_id":"9223372036854775807","days_back":365}',
       { company_id: '9223372036854775807', days_back: 365 },
@@ -20,6 +20,7 @@ describe('parseTicketSyncMessage', () => {
     ['an array', '[1]', 'body: The message must be a JSON object'],
     ['no company', '{"days_back":3}', 'company_id: company_id must be a positive integer'],
     ['company 0', '{"company_id":0}', 'company_id: company_id must be a positive integer'],
+    ['a padded company', '{"company_id":" 42 "}', 'company_id: company_id must be a positive integer'],
     [
       'a company beyond bigint',
       '{"company_id":"9223372036854775808"}',
