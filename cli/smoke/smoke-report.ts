@@ -14,5 +14,5 @@ export function formatCheck(result: CheckResult): string {
 export function summarize(results: readonly CheckResult[]): string {
   const count = (outcome: CheckResult['outcome']) =>
     results.filter((result) => result.outcome === outcome).length;
-  return `${count('pass')} passed, ${count('fail')} failed, ${count('skip')} skipped`;
+  return `${count('pass')} checks passed, ${count('fail')} failed, ${count('skip')} skipped`;
 }

@@ -1,6 +1,6 @@
 /**
  * The shell examples of the README and docs/ that talk to the local stack (`$API`), as scripts a test
- * can run: continuation lines joined, comments (sample answers) left out, one answer per line.
+ * can run: continuation lines joined, comments (sample answers) left out, one curl answer per line.
  */
 import { readFile } from 'node:fs/promises';
 
@@ -31,7 +31,11 @@ export async function localStackExamples(root: string, files: readonly string[])
         where: `${file}:${line}`,
         script: [
           'set -euo pipefail',
-          ...commands.map((command) => (command.startsWith('curl') ? `${command}; echo` : command)),
+          // Only curl answers go to stdout; other commands (the smoke check's report, assignments) write
+          // to stderr, and `set -e` still fails the script when one of them fails.
+          ...commands.map((command) =>
+            command.startsWith('curl') ? `${command}; echo` : `{ ${command}\n} >&2`,
+          ),
         ].join('\n'),
         curlCount: commands.filter((command) => command.startsWith('curl')).length,
       });

@@ -55,7 +55,7 @@ describe('bluestakes-tokens against the local stack', () => {
     expect(lines.filter((line) => line.startsWith('FAIL'))).toEqual([]);
     expect(result.out).toContain('ok    API key required');
     expect(result.out).toContain('ok    PATCH /companies/{company_id} answers as documented');
-    expect(lines.at(-1)).toMatch(/^\d+ passed, 0 failed, \d+ skipped$/);
+    expect(lines.at(-1)).toMatch(/^\d+ checks passed, 0 failed, \d+ skipped$/);
     expect((await cli(['companies', 'list', '--json'])).out).toBe(before.out);
   });
 
@@ -92,7 +92,7 @@ describe('bluestakes-tokens against the local stack', () => {
       ['cli/bluestakes-tokens.js', 'smoke', '--api', stack.apiUrl, '--key', stack.apiKey],
       { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME }, timeout: 60_000 },
     );
-    expect(stdout).toMatch(/\d+ passed, 0 failed/);
+    expect(stdout).toMatch(/\d+ checks passed, 0 failed/);
   }, 90_000);
 
   it('manages a company from creation to deletion', async () => {

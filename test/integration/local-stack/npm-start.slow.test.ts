@@ -131,7 +131,11 @@ describe('npm start', () => {
     const variables = exportedVariables(stack.output());
     expect(variables.API).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(variables.KEY).toMatch(/\S{16,}/);
-    const docs = (await readdir(join(ROOT, 'docs'))).filter((name) => name.endsWith('.md'));
+    // docs/deploy.md speaks of a deployed stage (its $API is the stack's URL, its smoke --write needs a
+    // real Bluestakes password): those examples need AWS, so only the local-stack docs run here.
+    const docs = (await readdir(join(ROOT, 'docs'))).filter(
+      (name) => name.endsWith('.md') && name !== 'deploy.md',
+    );
     const examples = await localStackExamples(ROOT, ['README.md', ...docs.map((name) => `docs/${name}`)]);
     expect(examples.map((example) => example.where)).toEqual(
       expect.arrayContaining([
@@ -184,6 +188,7 @@ describe('npm start', () => {
   });
 
   it('stops cleanly on Ctrl-C and keeps its data for the next start', async () => {
+    const before = await runExample(exportedVariables(stack.output()), '2');
     const exited = new Promise<number | null>((resolveExit) => stack.child.once('exit', resolveExit));
     stack.child.kill('SIGINT');
     expect(await exited).toBe(0);
@@ -192,6 +197,10 @@ describe('npm start', () => {
     const variables = exportedVariables(stack.output());
     const result = await runExample(variables, '2');
     // The token cached before the restart is still there: no new login was needed to answer.
-    expect(result).toMatchObject({ companies: 4, hasValidToken: true, tokenFingerprint: firstFingerprint });
+    expect(result).toMatchObject({
+      companies: before.companies,
+      hasValidToken: true,
+      tokenFingerprint: firstFingerprint,
+    });
   });
 });
