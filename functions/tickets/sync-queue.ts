@@ -55,9 +55,7 @@ export const companyIdInput = z.pipe(
           z.positive({ error: COMPANY_ID_MESSAGE }),
           z.maximum(Number.MAX_SAFE_INTEGER, { error: 'company_id beyond 2^53 must be sent as a string' }),
         ),
-      z
-        .string({ error: COMPANY_ID_MESSAGE })
-        .check(z.regex(/^\d{1,19}$/, { error: COMPANY_ID_MESSAGE })),
+      z.string({ error: COMPANY_ID_MESSAGE }).check(z.regex(/^\d{1,19}$/, { error: COMPANY_ID_MESSAGE })),
     ],
     { error: COMPANY_ID_MESSAGE },
   ),
