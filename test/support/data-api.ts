@@ -100,7 +100,8 @@ export async function startTestDataApi(options: StartTestDataApiOptions = {}): P
     backend = created.backend;
     dropDatabase = created.drop;
   } else {
-    backend = await createPgliteBackend({ loadDataDir: await loadPgliteTemplate() });
+    const loadDataDir = await loadPgliteTemplate();
+    backend = await createPgliteBackend(loadDataDir === undefined ? {} : { loadDataDir });
   }
 
   let emulator: DataApiEmulator;

@@ -32,8 +32,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
 let template: Promise<Blob> | undefined;
 
-/** The run's initialised cluster, read once per test file. */
-export function loadPgliteTemplate(): Promise<Blob> {
+/**
+ * The run's initialised cluster, read once per test file; undefined outside Vitest (the benchmark and
+ * scripts reuse the test harnesses, and there is no globalSetup to provide a template).
+ */
+export function loadPgliteTemplate(): Promise<Blob> | undefined {
+  if (process.env.VITEST === undefined) return undefined;
   template ??= readFile(inject('pgliteTemplate')).then((bytes) => new Blob([bytes]));
   return template;
 }
