@@ -218,10 +218,12 @@ export async function runTicketSyncStrategy(
       callsNeeded.set(company.id, calls);
       const elapsed = (first.doneAt.get(company.id) ?? first.startedAt + horizonMs) - first.startedAt;
       callsMade += calls;
-      callsAllowed += (options.limit * elapsed) / options.windowMs;
+      // A sliding log admits `limit` calls at once and `limit` more each window after: by `elapsed`,
+      // at most limit x (whole windows + 1); C calls cannot finish before (ceil(C / limit) - 1) windows.
+      callsAllowed += options.limit * (Math.floor(elapsed / options.windowMs) + 1);
       completionMs = Math.max(completionMs, elapsed);
       const needed = lowerBounds?.get(company.id) ?? calls;
-      lowerBoundMs = Math.max(lowerBoundMs, (needed / options.limit) * options.windowMs);
+      lowerBoundMs = Math.max(lowerBoundMs, (Math.ceil(needed / options.limit) - 1) * options.windowMs);
     }
     const fetchedTwice = [...log.details.values()].filter((count) => count > 1).length;
     const upstream429 = stats.rateLimited;
