@@ -1,6 +1,7 @@
 /** CloudFormation custom resource logic: event -> library migrations or keyring bootstrap -> result. */
 import { setTimeout as delay } from 'node:timers/promises';
 import {
+  backoffDelayMs,
   DatabaseUnavailableError,
   type KeyringInitialization,
   type LogSink,
@@ -36,13 +37,16 @@ export async function retryWhileUnavailable<T>(
   options: UnavailableRetryOptions = {},
 ): Promise<T> {
   const attempts = options.attempts ?? 3;
-  const delayMs = options.delayMs ?? 15_000;
+  const waitMs = options.delayMs ?? 15_000;
   const sleep = options.sleep ?? delay;
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (error) {
       if (!(error instanceof DatabaseUnavailableError) || attempt >= attempts) throw error;
+      // Capped at its base, so every wait is the same: the executor already backs off inside each run,
+      // and this loop only gives a resume slower than that budget more time.
+      const delayMs = backoffDelayMs({ attempt, baseMs: waitMs, capMs: waitMs, jitter: 'none' });
       log.warn('Database unavailable; retrying the migrations', { attempt, delayMs, error: error.message });
       await sleep(delayMs);
     }

@@ -48,9 +48,9 @@ export {
   SQS_BATCH_SIZE,
   type SqsSyncQueueOptions,
 } from './sqs-sync-queue';
+export { describeError } from './sync-failures';
 export {
   createSyncJobRunner,
-  describeError,
   type SyncJobDependencies,
   type SyncJobRunner,
   type SyncRunOptions,

@@ -1,26 +1,31 @@
+/**
+ * Runs a company's durable sync job step by step (search, fetch, retire, check). Kept as one closure
+ * past 300 lines: every step shares the run's upstream wrapper, lease check and deadline.
+ */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   type AuthenticatedBluestakes,
   CompanyDisabledError,
   CompanyNotFoundError,
-  CredentialsNotFoundError,
-  CredentialsRejectedError,
-  DatabaseError,
-  DatabaseUnavailableError,
   LoginHeldError,
   type LogSink,
-  RateLimitExceededError,
   type TicketResponse,
   type TokenManager,
-  TokenServiceError,
-  TokenUnavailableError,
   UpstreamNotFoundError,
-  UpstreamRateLimitedError,
-  UpstreamUnavailableError,
 } from '@bluestakes/token-manager';
 import { forEachWithConcurrency } from './concurrency';
 import { selectLatestRevisions, storedRevision } from './revisions';
+import {
+  budgetWaitMs,
+  ContinueLater,
+  describeError,
+  isTransientStoreFailure,
+  JobTakenOver,
+  needsNewCredentials,
+  outageBackoffMs,
+  outageWaitMs,
+} from './sync-failures';
 import type { SyncJob, SyncJobStore, SyncRun } from './sync-job-store';
 import { MAX_DELAY_MS, type SyncQueue } from './sync-queue';
 import { toTicketRecord } from './ticket-record';
@@ -39,8 +44,6 @@ const UNBOUNDED_LEASE_MS = 15 * 60_000;
 const LEASE_SLACK_MS = 30_000;
 /** Tickets read from the job per fetch batch. */
 const FETCH_BATCH = 50;
-/** When a rate-limit error carries no hint, the next slot is assumed this far away. */
-const UNKNOWN_SLOT_WAIT_MS = 1000;
 
 /** What a sync job runs on; clients and clocks are injected so tests pass fakes. */
 export interface SyncJobDependencies {
@@ -70,75 +73,6 @@ export interface SyncRunOptions {
   readonly wake?: string;
   /** The moment the run judges expiry and the update window by. @default the clock */
   readonly now?: Date;
-}
-
-/** The budget is busy (or the upstream is backing off) beyond this run's deadline: save and continue later. */
-class ContinueLater extends Error {
-  constructor(
-    readonly waitMs: number,
-    readonly reason: string | null,
-  ) {
-    super('The run continues later');
-    this.name = 'ContinueLater';
-  }
-}
-
-/** Another run took the job over (this run's lease expired): stop without writing. */
-class JobTakenOver extends Error {
-  constructor() {
-    super('Another run holds the sync job');
-    this.name = 'JobTakenOver';
-  }
-}
-
-/** `code: message` of an error, for `last_error`; the library's messages never hold secrets. */
-export function describeError(error: unknown): string {
-  if (error instanceof TokenServiceError) return `${error.code}: ${error.message}`;
-  return error instanceof Error ? `${error.name}: ${error.message}` : 'UNKNOWN: unexpected failure';
-}
-
-/** Rejected or missing credentials: no run can do anything until someone stores new ones. */
-function needsNewCredentials(error: unknown): boolean {
-  return (
-    error instanceof CredentialsRejectedError ||
-    error instanceof CredentialsNotFoundError ||
-    (error instanceof LoginHeldError && error.reason === 'credentials_rejected')
-  );
-}
-
-/** How long until the budget has a slot for us; undefined when the error is not about the budget. */
-function budgetWaitMs(error: unknown): number | undefined {
-  if (error instanceof RateLimitExceededError || error instanceof UpstreamRateLimitedError) {
-    return Math.max(1, error.retryAfterMs ?? UNKNOWN_SLOT_WAIT_MS);
-  }
-  // Logins held after upstream failures: the layer says when it tries again; nothing to do before.
-  if (error instanceof LoginHeldError && error.reason === 'upstream_failing') {
-    return Math.max(1, error.retryAfterMs ?? UNKNOWN_SLOT_WAIT_MS);
-  }
-  return undefined;
-}
-
-/** Backoff for an outage worth another attempt; undefined for anything a retry cannot fix. */
-function outageWaitMs(error: unknown, attempt: number): number | undefined {
-  if (
-    error instanceof UpstreamUnavailableError ||
-    error instanceof TokenUnavailableError ||
-    error instanceof DatabaseUnavailableError
-  ) {
-    return Math.max(error.retryAfterMs ?? 0, 250 * 2 ** (attempt - 1));
-  }
-  return undefined;
-}
-
-/**
- * A store call that failed on the way (connection reset, timeout) rather than in SQL: the job's
- * progress is in the database, so the run picks up from there after a pause.
- */
-function isTransientStoreFailure(error: unknown): boolean {
-  return (
-    error instanceof DatabaseUnavailableError ||
-    (error instanceof DatabaseError && error.sqlState === undefined)
-  );
 }
 
 /** The sync job's use cases: run one step of a company's job as far as the budget and deadline allow. */
@@ -326,7 +260,7 @@ export function createSyncJobRunner(deps: SyncJobDependencies): SyncJobRunner {
         await steps(run, current, options);
         return;
       } catch (error) {
-        const backoffMs = 250 * 2 ** (attempt - 1);
+        const backoffMs = outageBackoffMs(attempt);
         const fits = options.deadline === undefined || clock() + backoffMs < options.deadline;
         if (!isTransientStoreFailure(error) || attempt >= attemptsPerCall || !fits) throw error;
         log.warn('Ticket sync job resumes after a store failure', { companyId: run.companyId, attempt });

@@ -1,5 +1,6 @@
 import type { LogSink } from '@bluestakes/token-manager';
-import { describeError, type SyncJobRunner } from './sync-job';
+import { describeError } from './sync-failures';
+import type { SyncJobRunner } from './sync-job';
 import type { SyncJobStore } from './sync-job-store';
 import { parseTicketSyncMessage, type SyncQueue } from './sync-queue';
 import { type TicketSyncStatus, toSyncStatus } from './ticket-views';

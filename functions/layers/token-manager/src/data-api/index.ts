@@ -1,3 +1,4 @@
+export { type BackoffJitter, type BackoffOptions, backoffDelayMs } from './backoff';
 export { extractSqlState, toDatabaseError } from './data-api-errors';
 export {
   createDataApiExecutor,

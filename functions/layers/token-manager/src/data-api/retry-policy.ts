@@ -12,6 +12,8 @@
  *   sent: the statement may have run; retried only for idempotent statements.
  */
 
+import { backoffDelayMs } from './backoff';
+
 const RESUMING_MESSAGE = /is resuming after being auto-paused/i;
 const MAYBE_APPLIED = new Set([
   'DatabaseUnavailableException',
@@ -88,8 +90,11 @@ export function isRetryable(error: unknown, idempotent: boolean): boolean {
   return isResumingError(error) || (idempotent && isMaybeAppliedError(error));
 }
 
-/** Delay before attempt `attempt` (1-based retries): 0.5 s, 1 s, 2 s, 4 s, capped at 8 s, with full jitter. */
+/**
+ * Delay before retry `attempt` (1-based): ceilings of 0.5 s, 1 s, 2 s, 4 s, then 8 s, with equal
+ * jitter. Equal rather than full jitter so that every wait is at least half its ceiling: a resume
+ * takes seconds, and the first retries must not all land in the first milliseconds of it.
+ */
 export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(8_000, 500 * 2 ** (attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  return backoffDelayMs({ attempt, baseMs: 500, capMs: 8_000, jitter: 'equal', random });
 }
