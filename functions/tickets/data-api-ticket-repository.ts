@@ -1,10 +1,13 @@
 import {
+  booleanOrNull,
   CompanyNotFoundError,
   type GeoJsonObject,
-  parseDataApiTimestamp,
   type ResultValue,
   type Row,
+  requiredTime,
   type SqlExecutor,
+  textOrNull,
+  timeOrNull,
 } from '@bluestakes/token-manager';
 import { parseWorkArea } from './location';
 import type {
@@ -21,26 +24,8 @@ const COMPANY = 'CAST(:companyId AS bigint)';
 const MAX_LISTED = 1000;
 const MAX_CANDIDATES = 500;
 
-function text(value: ResultValue | undefined): string | null {
-  return value === null || value === undefined ? null : String(value);
-}
-
-function time(value: ResultValue | undefined): Date | null {
-  return typeof value === 'string' ? parseDataApiTimestamp(value) : null;
-}
-
-function requiredTime(value: ResultValue | undefined, column: string): Date {
-  const parsed = time(value);
-  if (parsed === null) throw new TypeError(`Column ${column} came back without a timestamp`);
-  return parsed;
-}
-
 function json(value: ResultValue | undefined): GeoJsonObject | null {
   return typeof value === 'string' ? parseWorkArea(value) : null;
-}
-
-function bool(value: ResultValue | undefined): boolean | null {
-  return typeof value === 'boolean' ? value : null;
 }
 
 const RETIRE_SQL = `
@@ -95,19 +80,19 @@ LIMIT ${MAX_LISTED}`;
 function toUpdatable(row: Row): UpdatableTicket {
   return {
     ticketNumber: String(row.ticket_number),
-    replaceByDate: time(row.replace_by_date),
+    replaceByDate: timeOrNull(row.replace_by_date),
     foundAt: requiredTime(row.found_at, 'found_at'),
-    legalDate: time(row.legal_date),
-    expires: time(row.expires),
-    isContinueUpdate: bool(row.is_continue_update),
+    legalDate: timeOrNull(row.legal_date),
+    expires: timeOrNull(row.expires),
+    isContinueUpdate: booleanOrNull(row.is_continue_update),
     location: {
-      street: text(row.street),
-      stFromAddress: text(row.st_from_address),
-      stToAddress: text(row.st_to_address),
-      cross1: text(row.cross1),
-      cross2: text(row.cross2),
-      place: text(row.place),
-      county: text(row.county),
+      street: textOrNull(row.street),
+      stFromAddress: textOrNull(row.st_from_address),
+      stToAddress: textOrNull(row.st_to_address),
+      cross1: textOrNull(row.cross1),
+      cross2: textOrNull(row.cross2),
+      place: textOrNull(row.place),
+      county: textOrNull(row.county),
     },
   };
 }
@@ -173,16 +158,16 @@ export function createDataApiTicketRepository(executor: SqlExecutor): TicketRepo
         companyId: String(row.company_id),
         ticketNumber: String(row.ticket_number),
         revision: Number(row.revision),
-        street: text(row.street),
-        stFromAddress: text(row.st_from_address),
-        stToAddress: text(row.st_to_address),
-        cross1: text(row.cross1),
-        cross2: text(row.cross2),
-        place: text(row.place),
-        county: text(row.county),
-        state: text(row.state),
-        zip: text(row.zip),
-        locationDescription: text(row.location_description),
+        street: textOrNull(row.street),
+        stFromAddress: textOrNull(row.st_from_address),
+        stToAddress: textOrNull(row.st_to_address),
+        cross1: textOrNull(row.cross1),
+        cross2: textOrNull(row.cross2),
+        place: textOrNull(row.place),
+        county: textOrNull(row.county),
+        state: textOrNull(row.state),
+        zip: textOrNull(row.zip),
+        locationDescription: textOrNull(row.location_description),
         workArea: json(row.work_area),
         syncedAt: requiredTime(row.synced_at, 'synced_at'),
         fresh: row.fresh === true,

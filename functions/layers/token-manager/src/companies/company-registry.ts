@@ -1,5 +1,12 @@
 import type { CredentialsStore } from '../credentials';
-import { parseDataApiTimestamp, type ResultValue, type Row, type SqlExecutor } from '../data-api';
+import {
+  numberOrNull,
+  type ResultValue,
+  type Row,
+  type SqlExecutor,
+  textOrNull as text,
+  timeOrNull,
+} from '../data-api';
 import {
   CompanyEnabledError,
   CompanyNameTakenError,
@@ -123,25 +130,20 @@ const HOLD_REASONS: readonly LoginHoldReason[] = [
   'upstream_failing',
 ];
 
-function text(value: ResultValue | undefined): string | null {
-  return value === null || value === undefined ? null : String(value);
-}
-
 function isoTime(value: ResultValue | undefined): string | null {
-  return typeof value === 'string' ? parseDataApiTimestamp(value).toISOString() : null;
+  return timeOrNull(value)?.toISOString() ?? null;
 }
 
 function toCompany(row: Row): Company {
   const hasToken = row.has_token === true;
-  const expiresInMs =
-    row.expires_in_ms === null || row.expires_in_ms === undefined ? null : Number(row.expires_in_ms);
+  const expiresInMs = numberOrNull(row.expires_in_ms);
   const held = row.held === true;
   const state = !hasToken ? 'none' : expiresInMs !== null && expiresInMs > 0 ? 'valid' : 'expired';
   return {
     id: String(row.id),
     name: text(row.name) ?? '',
     enabled: row.enabled === true,
-    token_ttl_seconds: row.ttl === null || row.ttl === undefined ? null : Number(row.ttl),
+    token_ttl_seconds: numberOrNull(row.ttl),
     has_credentials: row.has_credentials === true,
     created_at: isoTime(row.created_at),
     updated_at: isoTime(row.updated_at),

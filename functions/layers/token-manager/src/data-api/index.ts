@@ -19,6 +19,14 @@ export {
   retryDelayMs,
 } from './retry-policy';
 export {
+  booleanOrNull,
+  numberOrNull,
+  numberOrZero,
+  requiredTime,
+  textOrNull,
+  timeOrNull,
+} from './row-values';
+export {
   fromField,
   parseDataApiTimestamp,
   type ResultValue,

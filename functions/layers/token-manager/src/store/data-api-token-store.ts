@@ -1,4 +1,10 @@
-import { parseDataApiTimestamp, type ResultValue, type Row, type SqlExecutor } from '../data-api';
+import {
+  numberOrNull as num,
+  type Row,
+  type SqlExecutor,
+  textOrNull as text,
+  timeOrNull as time,
+} from '../data-api';
 import type {
   CleanupResult,
   LoginHoldReason,
@@ -11,18 +17,6 @@ import type {
 
 const ID = 'CAST(:companyId AS bigint)';
 const MS_UNTIL = (column: string) => `(EXTRACT(EPOCH FROM (${column} - now())) * 1000)::bigint`;
-
-function text(value: ResultValue | undefined): string | null {
-  return value === null || value === undefined ? null : String(value);
-}
-
-function num(value: ResultValue | undefined): number | null {
-  return value === null || value === undefined ? null : Number(value);
-}
-
-function time(value: ResultValue | undefined): Date | null {
-  return typeof value === 'string' ? parseDataApiTimestamp(value) : null;
-}
 
 const HOLD_REASONS: readonly LoginHoldReason[] = [
   'credentials_rejected',
