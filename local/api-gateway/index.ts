@@ -7,3 +7,4 @@ export {
   type LocalApiGatewayOptions,
   startLocalApiGateway,
 } from './local-api-gateway';
+export { type RestEventInit, restApiEvent } from './rest-api-event';

@@ -9,11 +9,20 @@ export interface LambdaContextOptions {
   readonly memoryLimitMb: number;
 }
 
+const DEFAULTS: LambdaContextOptions = {
+  functionName: 'bluestakes-token-service-local',
+  timeoutMs: 30_000,
+  region: 'us-east-1',
+  accountId: '123456789012',
+  memoryLimitMb: 256,
+};
+
 /**
  * A Lambda `Context` for one invocation, with a real deadline so middy's early-timeout logic and
  * `getRemainingTimeInMillis` behave as in Lambda.
  */
-export function createLambdaContext(options: LambdaContextOptions): Context {
+export function createLambdaContext(overrides: Partial<LambdaContextOptions> = {}): Context {
+  const options = { ...DEFAULTS, ...overrides };
   const deadline = Date.now() + options.timeoutMs;
   const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
   const ignoreCallbackStyle = (): void => undefined;

@@ -17,7 +17,7 @@ import {
   setDefaultTicketRepository,
 } from '../../../functions/tickets';
 import { type LocalApiGateway, startLocalApiGateway } from '../../../local/api-gateway';
-import { lambdaContext } from '../../support/api-gateway-events';
+import { createLambdaContext } from '../../../local/api-gateway/lambda-context';
 import {
   latestSimulatorRows,
   sqsEvent,
@@ -58,10 +58,10 @@ beforeAll(async () => {
       const event = sqsEvent([{ messageId: randomUUID(), body }]);
       event.Records[0]!.attributes.ApproximateReceiveCount = String(receiveCount);
       // A worker with little time left, so the job needs its own continuations.
-      const { batchItemFailures } = await processTicketSync(
-        event,
-        lambdaContext({ getRemainingTimeInMillis: () => 1200 }),
-      );
+      const { batchItemFailures } = await processTicketSync(event, {
+        ...createLambdaContext(),
+        getRemainingTimeInMillis: () => 1200,
+      });
       if (batchItemFailures.length > 0) throw new Error('reported as failed');
     },
   });

@@ -10,7 +10,7 @@ import {
   setDefaultTicketRepository,
 } from '../../../functions/tickets';
 import { type LocalApiGateway, startLocalApiGateway } from '../../../local/api-gateway';
-import { lambdaContext } from '../../support/api-gateway-events';
+import { createLambdaContext } from '../../../local/api-gateway/lambda-context';
 import {
   latestSimulatorRows,
   sqsEvent,
@@ -45,7 +45,7 @@ beforeAll(async () => {
     retryDelayMs: 20,
     worker: async (body) => {
       const event = sqsEvent([{ messageId: randomUUID(), body }]);
-      const { batchItemFailures } = await processTicketSync(event, lambdaContext());
+      const { batchItemFailures } = await processTicketSync(event, createLambdaContext());
       deliveries.push(`${batchItemFailures.length === 0 ? 'ok' : 'failed'} ${body}`);
       if (batchItemFailures.length > 0) throw new Error('reported as failed');
     },

@@ -13,7 +13,7 @@ import { handler as deleteCredentials } from '../../../functions/delete-credenti
 import { handler as getCompany } from '../../../functions/get-company/handler';
 import { handler as listCompanies } from '../../../functions/list-companies/handler';
 import { handler as updateCompany } from '../../../functions/update-company/handler';
-import { restApiEvent } from '../../support/api-gateway-events';
+import { restApiEvent } from '../../../local/api-gateway/rest-api-event';
 import {
   COMPANY,
   createFakeCompanyRegistry,

@@ -27,7 +27,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/get-token-stats/handler';
 import { DependencyUnavailableError, INTERNAL_ERROR_MESSAGE, mapError } from '../../../functions/shared';
-import { restApiEvent } from '../../support/api-gateway-events';
+import { restApiEvent } from '../../../local/api-gateway/rest-api-event';
 import { createFakeTokenManager } from './support/fake-token-manager';
 import { captureOutput, expectDocumented, expectStandardHeaders, invoke } from './support/http-test-kit';
 

@@ -9,7 +9,8 @@ import {
 } from '../../../functions/shared';
 import { handler as storeCredentials } from '../../../functions/store-credentials/handler';
 import { handler as testCredentials } from '../../../functions/test-credentials/handler';
-import { lambdaContext, restApiEvent } from '../../support/api-gateway-events';
+import { createLambdaContext } from '../../../local/api-gateway/lambda-context';
+import { restApiEvent } from '../../../local/api-gateway/rest-api-event';
 import { createFakeTokenManager, FAKE_ACCOUNT } from './support/fake-token-manager';
 import { captureOutput, expectDocumented, expectStandardHeaders, invoke } from './support/http-test-kit';
 
@@ -222,7 +223,7 @@ describe('the JSON body parser (@middy/http-json-body-parser)', () => {
       { jsonBody: true },
     );
     const event = testEvent('{"a":[1,"x"]}', { 'CONTENT-TYPE': 'application/json' });
-    const result = await echo(event, lambdaContext());
+    const result = await echo(event, createLambdaContext());
 
     expect(result.statusCode).toBe(204);
     expect(seen).toMatchObject({ body: { a: [1, 'x'] }, headers: { 'content-type': 'application/json' } });
@@ -235,7 +236,7 @@ describe('the JSON body parser (@middy/http-json-body-parser)', () => {
       seen = event.body;
       return { statusCode: 204, body: '' };
     });
-    await bare(testEvent('not json', { 'content-type': 'text/plain' }), lambdaContext());
+    await bare(testEvent('not json', { 'content-type': 'text/plain' }), createLambdaContext());
     expect(seen).toBe('not json');
   });
 
@@ -266,7 +267,7 @@ describe('the middy chain', () => {
   it('adds the standard headers to a handler response that lacks them', async () => {
     captureOutput();
     const bare = httpHandler(async () => ({ statusCode: 204, body: '' }));
-    const result = await bare(restApiEvent({ method: 'GET', resource: '/x' }), lambdaContext());
+    const result = await bare(restApiEvent({ method: 'GET', resource: '/x' }), createLambdaContext());
     expect(result.headers).toMatchObject({ 'content-type': 'application/json', 'cache-control': 'no-store' });
   });
 
@@ -290,7 +291,7 @@ describe('the middy chain', () => {
       requestId: 'api-req-9',
       body: { username: 'u', password: 'pw-never-logged', extra: 1 },
     });
-    await invoke(testCredentials, event, lambdaContext({ functionName: 'fn-under-test' }));
+    await invoke(testCredentials, event, createLambdaContext({ functionName: 'fn-under-test' }));
 
     const [entry] = output.logs();
     expect(entry).toMatchObject({

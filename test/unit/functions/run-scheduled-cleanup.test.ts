@@ -2,7 +2,7 @@ import { DatabaseUnavailableError, setDefaultTokenManager } from '@bluestakes/to
 import type { ScheduledEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/run-scheduled-cleanup/handler';
-import { lambdaContext } from '../../support/api-gateway-events';
+import { createLambdaContext } from '../../../local/api-gateway/lambda-context';
 import { createFakeTokenManager } from './support/fake-token-manager';
 import { captureOutput } from './support/http-test-kit';
 
@@ -31,7 +31,7 @@ describe('the scheduled cleanup', () => {
 
   it('runs the cleanup, logs the counts and returns them', async () => {
     const output = captureOutput();
-    const result = await handler(scheduledEvent(), lambdaContext());
+    const result = await handler(scheduledEvent(), createLambdaContext());
 
     expect(result).toEqual({ tokens_cleaned: 1, audit_events_pruned: 3, rate_limit_rows_pruned: 1 });
     expect(fake.calls).toEqual([{ method: 'cleanupExpiredTokens', args: [] }]);
@@ -48,6 +48,8 @@ describe('the scheduled cleanup', () => {
   it('fails the invocation when the cleanup fails, so the error shows in Lambda metrics', async () => {
     captureOutput();
     fake.failWith('cleanupExpiredTokens', new DatabaseUnavailableError('resuming'));
-    await expect(handler(scheduledEvent(), lambdaContext())).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    await expect(handler(scheduledEvent(), createLambdaContext())).rejects.toBeInstanceOf(
+      DatabaseUnavailableError,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { setDefaultTokenManager } from '@bluestakes/token-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/store-credentials/handler';
-import { type RestEventInit, restApiEvent } from '../../support/api-gateway-events';
+import { type RestEventInit, restApiEvent } from '../../../local/api-gateway/rest-api-event';
 import { createFakeTokenManager, FAKE_ACCOUNT } from './support/fake-token-manager';
 import { captureOutput, expectDocumented, expectStandardHeaders, invoke } from './support/http-test-kit';
 

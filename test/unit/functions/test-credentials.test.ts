@@ -1,7 +1,7 @@
 import { setDefaultTokenManager, UpstreamUnavailableError } from '@bluestakes/token-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/test-credentials/handler';
-import { restApiEvent } from '../../support/api-gateway-events';
+import { restApiEvent } from '../../../local/api-gateway/rest-api-event';
 import { createFakeTokenManager, FAKE_ACCOUNT } from './support/fake-token-manager';
 import { captureOutput, expectDocumented, invoke } from './support/http-test-kit';
 

@@ -4,7 +4,7 @@ import { handler as cleanupTokens } from '../../../functions/cleanup-tokens/hand
 import { handler as clearToken } from '../../../functions/clear-token/handler';
 import { handler as getTokenStats } from '../../../functions/get-token-stats/handler';
 import { handler as getTokenStatus } from '../../../functions/get-token-status/handler';
-import { restApiEvent } from '../../support/api-gateway-events';
+import { restApiEvent } from '../../../local/api-gateway/rest-api-event';
 import { createFakeTokenManager } from './support/fake-token-manager';
 import { captureOutput, expectDocumented, expectStandardHeaders, invoke } from './support/http-test-kit';
 

@@ -13,7 +13,8 @@ import {
   setDefaultTicketRepository,
   type TicketSyncMessage,
 } from '../../../functions/tickets';
-import { lambdaContext, restApiEvent } from '../../support/api-gateway-events';
+import { createLambdaContext } from '../../../local/api-gateway/lambda-context';
+import { restApiEvent } from '../../../local/api-gateway/rest-api-event';
 import { createFakeTokenManager } from '../functions/support/fake-token-manager';
 import {
   captureOutput,
@@ -350,7 +351,7 @@ describe('the scheduled ticket sync', () => {
 
   it('enqueues every company with credentials, logs and counts it', async () => {
     const output = captureOutput();
-    const result = await scheduleTicketSync(event, lambdaContext());
+    const result = await scheduleTicketSync(event, createLambdaContext());
 
     expect(result).toEqual({ enqueued: 2, joined: 0 });
     expect(sent).toEqual([
@@ -370,6 +371,6 @@ describe('the scheduled ticket sync', () => {
   it('fails the run when the queue fails, so it shows as a Lambda error', async () => {
     captureOutput();
     queueFailure = new SyncQueueError('refused', { failed: 2 });
-    await expect(scheduleTicketSync(event, lambdaContext())).rejects.toBeInstanceOf(SyncQueueError);
+    await expect(scheduleTicketSync(event, createLambdaContext())).rejects.toBeInstanceOf(SyncQueueError);
   });
 });

@@ -7,7 +7,7 @@ import {
   setDefaultSyncQueue,
   setDefaultTicketRepository,
 } from '../../../functions/tickets';
-import { lambdaContext } from '../../support/api-gateway-events';
+import { createLambdaContext } from '../../../local/api-gateway/lambda-context';
 import { sqsEvent } from '../../support/tickets-harness';
 import { createFakeTokenManager } from '../functions/support/fake-token-manager';
 import { captureOutput } from '../functions/support/http-test-kit';
@@ -73,7 +73,7 @@ describe('the ticket sync worker', () => {
         'm-fails': body(2),
         'm-ok-3': body(3),
       }),
-      lambdaContext(),
+      createLambdaContext(),
     );
 
     expect(response).toEqual({
@@ -103,17 +103,17 @@ describe('the ticket sync worker', () => {
 
   it('leaves an empty failure list when every message succeeds', async () => {
     captureOutput();
-    await expect(handler(event({ a: body(1), b: body(3) }), lambdaContext())).resolves.toEqual({
+    await expect(handler(event({ a: body(1), b: body(3) }), createLambdaContext())).resolves.toEqual({
       batchItemFailures: [],
     });
   });
 
   it('sends messages it has no time left to start back to the queue as they are, using no receive count', async () => {
     captureOutput();
-    const response = await handler(
-      event({ a: body(1), b: body(3) }),
-      lambdaContext({ getRemainingTimeInMillis: () => 0 }),
-    );
+    const response = await handler(event({ a: body(1), b: body(3) }), {
+      ...createLambdaContext(),
+      getRemainingTimeInMillis: () => 0,
+    });
     expect(response.batchItemFailures).toEqual([]);
     expect(queue.sent).toEqual([
       { body: { company_id: '1', days_back: 28 }, delayMs: 0 },

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { expect, vi } from 'vitest';
-import { lambdaContext } from '../../../support/api-gateway-events';
+import { createLambdaContext } from '../../../../local/api-gateway/lambda-context';
 import { loadOpenApi } from './openapi';
 
 export interface InvokeResult {
@@ -17,7 +17,7 @@ type AnyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<API
 export async function invoke(
   handler: AnyHandler,
   event: APIGatewayProxyEvent,
-  context: Context = lambdaContext(),
+  context: Context = createLambdaContext(),
 ): Promise<InvokeResult> {
   const result = await handler(event, context);
   const headers = Object.fromEntries(
