@@ -1,5 +1,6 @@
 import {
   type DatabaseSettings,
+  DEFAULT_RATE_LIMIT_MAX_WAIT_MS,
   type Environment,
   optionalInteger,
   optionalString,
@@ -58,7 +59,10 @@ export function readTicketsConfig(env: Environment): TicketsConfig {
       min: 1000,
       max: 28_000,
     }),
-    upstreamMaxWaitMs: optionalInteger(env, 'RATE_LIMIT_MAX_WAIT_MS', 10_000, { min: 0, max: 300_000 }),
+    upstreamMaxWaitMs: optionalInteger(env, 'RATE_LIMIT_MAX_WAIT_MS', DEFAULT_RATE_LIMIT_MAX_WAIT_MS, {
+      min: 0,
+      max: 300_000,
+    }),
   };
 }
 

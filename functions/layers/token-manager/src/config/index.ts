@@ -1,2 +1,3 @@
+export * from './defaults';
 export * from './env-readers';
 export * from './token-manager-config';

@@ -1,4 +1,17 @@
 import {
+  DEFAULT_BLUESTAKES_BASE_URL,
+  DEFAULT_CREDENTIALS_SECRET_PREFIX,
+  DEFAULT_DATA_API_RESUME_BUDGET_MS,
+  DEFAULT_RATE_LIMIT_MAX_REQUESTS,
+  DEFAULT_RATE_LIMIT_MAX_WAIT_MS,
+  DEFAULT_RATE_LIMIT_SCOPE,
+  DEFAULT_RATE_LIMIT_WINDOW_MS,
+  DEFAULT_TOKEN_REFRESH_BEFORE_SECONDS,
+  DEFAULT_TOKEN_TTL_SECONDS,
+  RATE_LIMIT_SCOPES,
+  type RateLimitScope,
+} from './defaults';
+import {
   type Environment,
   optionalChoice,
   optionalInteger,
@@ -6,9 +19,6 @@ import {
   optionalUrl,
   requiredString,
 } from './env-readers';
-
-export const DEFAULT_BLUESTAKES_BASE_URL = 'https://newtin-api.bluestakes.org';
-export const DEFAULT_CREDENTIALS_SECRET_PREFIX = 'bluestakes-token-service';
 
 export interface DatabaseSettings {
   /** Aurora cluster ARN (Data API `resourceArn`). */
@@ -42,7 +52,7 @@ export interface RateLimitSettings {
   readonly maxRequests: number;
   readonly windowMs: number;
   /** `account`: one budget per Bluestakes account; `global`: one budget for everything. */
-  readonly scope: 'account' | 'global';
+  readonly scope: RateLimitScope;
   /** Added to the window so network jitter between our decision and the upstream's clock cannot exceed it. */
   readonly safetyMarginMs: number;
   /** How long a denied caller waits for a slot before failing with RATE_LIMITED. */
@@ -82,7 +92,12 @@ export function readDatabaseSettings(env: Environment): DatabaseSettings {
     resourceArn: requiredString(env, 'DATABASE_RESOURCE_ARN'),
     secretArn: requiredString(env, 'DATABASE_SECRET_ARN'),
     database: optionalString(env, 'DATABASE_NAME', 'bluestakes'),
-    resumeRetryBudgetMs: optionalInteger(env, 'DATA_API_RESUME_BUDGET_MS', 45_000, { min: 0, max: 300_000 }),
+    resumeRetryBudgetMs: optionalInteger(
+      env,
+      'DATA_API_RESUME_BUDGET_MS',
+      DEFAULT_DATA_API_RESUME_BUDGET_MS,
+      { min: 0, max: 300_000 },
+    ),
   };
 }
 
@@ -103,8 +118,16 @@ export function readTokenManagerConfig(env: Environment): TokenManagerConfig {
     ),
     encryptionKeySecretId: requiredString(env, 'TOKEN_ENCRYPTION_KEY_SECRET_ID'),
     tokens: {
-      ttlSeconds: optionalInteger(env, 'TOKEN_TTL_SECONDS', 3600, { min: 1, max: 86_400 }),
-      refreshBeforeSeconds: optionalInteger(env, 'TOKEN_REFRESH_BEFORE_SECONDS', 300, { min: 0, max: 3600 }),
+      ttlSeconds: optionalInteger(env, 'TOKEN_TTL_SECONDS', DEFAULT_TOKEN_TTL_SECONDS, {
+        min: 1,
+        max: 86_400,
+      }),
+      refreshBeforeSeconds: optionalInteger(
+        env,
+        'TOKEN_REFRESH_BEFORE_SECONDS',
+        DEFAULT_TOKEN_REFRESH_BEFORE_SECONDS,
+        { min: 0, max: 3600 },
+      ),
       refreshJitterSeconds: optionalInteger(env, 'TOKEN_REFRESH_JITTER_SECONDS', 30, { min: 0, max: 600 }),
       l1MaxStalenessMs: optionalInteger(env, 'TOKEN_L1_MAX_STALENESS_MS', 30_000, { min: 0, max: 600_000 }),
       leaseSeconds: optionalInteger(env, 'TOKEN_LEASE_SECONDS', 30, { min: 1, max: 600 }),
@@ -112,17 +135,31 @@ export function readTokenManagerConfig(env: Environment): TokenManagerConfig {
       cleanupGraceSeconds: optionalInteger(env, 'TOKEN_CLEANUP_GRACE_SECONDS', 300, { min: 0, max: 86_400 }),
     },
     rateLimit: {
-      maxRequests: optionalInteger(env, 'RATE_LIMIT_MAX_REQUESTS', 10, { min: 1, max: 10_000 }),
-      windowMs: optionalInteger(env, 'RATE_LIMIT_WINDOW_MS', 60_000, { min: 100, max: 3_600_000 }),
-      scope: optionalChoice(env, 'RATE_LIMIT_SCOPE', ['account', 'global'], 'account'),
+      maxRequests: optionalInteger(env, 'RATE_LIMIT_MAX_REQUESTS', DEFAULT_RATE_LIMIT_MAX_REQUESTS, {
+        min: 1,
+        max: 10_000,
+      }),
+      windowMs: optionalInteger(env, 'RATE_LIMIT_WINDOW_MS', DEFAULT_RATE_LIMIT_WINDOW_MS, {
+        min: 100,
+        max: 3_600_000,
+      }),
+      scope: optionalChoice(env, 'RATE_LIMIT_SCOPE', RATE_LIMIT_SCOPES, DEFAULT_RATE_LIMIT_SCOPE),
       safetyMarginMs: optionalInteger(env, 'RATE_LIMIT_SAFETY_MARGIN_MS', 500, { min: 0, max: 60_000 }),
-      maxWaitMs: optionalInteger(env, 'RATE_LIMIT_MAX_WAIT_MS', 10_000, { min: 0, max: 300_000 }),
+      maxWaitMs: optionalInteger(env, 'RATE_LIMIT_MAX_WAIT_MS', DEFAULT_RATE_LIMIT_MAX_WAIT_MS, {
+        min: 0,
+        max: 300_000,
+      }),
       degradedMaxRequests: optionalInteger(
         env,
         'RATE_LIMIT_DEGRADED_MAX_REQUESTS',
         Math.max(
           1,
-          Math.floor(optionalInteger(env, 'RATE_LIMIT_MAX_REQUESTS', 10, { min: 1, max: 10_000 }) / 4),
+          Math.floor(
+            optionalInteger(env, 'RATE_LIMIT_MAX_REQUESTS', DEFAULT_RATE_LIMIT_MAX_REQUESTS, {
+              min: 1,
+              max: 10_000,
+            }) / 4,
+          ),
         ),
         { min: 1, max: 10_000 },
       ),
