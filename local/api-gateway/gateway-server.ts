@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { HttpRoute } from '../../functions/http-routes';
+import { readRequestBody } from '../http/body-reader';
 import { apiKeyMatches } from './api-key';
-import { readRequestBody } from './body-reader';
 import type { ProxyHandler } from './handler-loader';
 import { createLambdaContext } from './lambda-context';
 import { buildProxyEvent } from './proxy-event';
@@ -110,7 +110,10 @@ async function handle(
   if (Number.isFinite(declared) && declared > settings.maxBodyBytes) {
     return { ...gatewayError(413, 'Request Too Long', route.path), closeConnection: true };
   }
-  const read = await readRequestBody(req, settings.maxBodyBytes, settings.maxBodyBytes * 2);
+  const read = await readRequestBody(req, {
+    limit: settings.maxBodyBytes,
+    drainLimit: settings.maxBodyBytes * 2,
+  });
   if (read.kind === 'aborted') return gatewayError(400, 'Bad Request', route.path);
   if (read.kind === 'too-large') {
     return { ...gatewayError(413, 'Request Too Long', route.path), closeConnection: !read.drained };

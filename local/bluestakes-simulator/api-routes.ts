@@ -97,11 +97,7 @@ function loginRoute(form: boolean): ApiRoute['handle'] {
     const read = await readBody(req);
     if (read.kind === 'aborted') return;
     if (read.kind === 'too-large') {
-      return reply(
-        413,
-        { message: 'Request body too large' },
-        read.closeConnection ? { connection: 'close' } : {},
-      );
+      return reply(413, { message: 'Request body too large' }, read.drained ? {} : { connection: 'close' });
     }
     const credentials = parseLoginBody(form, read.body);
     if (!credentials.ok) return reply(400, { message: credentials.message });

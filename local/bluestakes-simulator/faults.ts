@@ -1,36 +1,29 @@
+import { FaultQueue } from '../http/fault-queue';
 import type { SeededRandom } from './random';
 import type { SimulatorFault, SimulatorFaultKind } from './types';
 
-interface ActiveFault {
-  readonly fault: SimulatorFault;
-  remaining: number;
-}
-
 /** Injected faults, consulted in the order they were added; the first one that fires wins. */
 export class FaultInjector {
-  private active: ActiveFault[] = [];
+  readonly #queue = new FaultQueue<SimulatorFault>();
 
   constructor(private readonly random: SeededRandom) {}
 
   add(fault: SimulatorFault): void {
+    // A fraction without a count fires at that rate until cleared.
     const unlimited = fault.fraction !== undefined && fault.count === undefined;
-    this.active.push({ fault, remaining: unlimited ? Number.POSITIVE_INFINITY : (fault.count ?? 1) });
+    this.#queue.add(fault, unlimited ? Number.POSITIVE_INFINITY : (fault.count ?? 1));
   }
 
   clear(): void {
-    this.active = [];
+    this.#queue.clear();
   }
 
   draw(target: 'login' | 'tickets'): SimulatorFaultKind | undefined {
-    for (const entry of this.active) {
-      const scope = entry.fault.target ?? 'any';
-      if (scope !== 'any' && scope !== target) continue;
-      const fraction = entry.fault.fraction ?? 1;
-      if (fraction < 1 && !this.random.chance(fraction)) continue;
-      entry.remaining -= 1;
-      if (entry.remaining <= 0) this.active = this.active.filter((candidate) => candidate !== entry);
-      return entry.fault;
-    }
-    return undefined;
+    return this.#queue.take((fault) => {
+      const scope = fault.target ?? 'any';
+      if (scope !== 'any' && scope !== target) return false;
+      const fraction = fault.fraction ?? 1;
+      return fraction >= 1 || this.random.chance(fraction);
+    });
   }
 }

@@ -1,9 +1,10 @@
 /** Wires backend, service, faults and the HTTP server into a running emulator. */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FaultQueue } from '../http/fault-queue';
 import type { SqlBackend } from './backend';
 import { DataApiService, DEFAULT_LIMITS, type EmulatorLimits } from './data-api-service';
-import { FaultQueue, type FaultSpec, isFaultSpec } from './faults';
+import { type FaultKind, type FaultSpec, isFaultSpec } from './faults';
 import { createRequestListener } from './server';
 import { type DataApiEmulatorStats, StatsRecorder } from './stats';
 
@@ -76,7 +77,7 @@ export async function startDataApiEmulator(options: DataApiEmulatorOptions): Pro
     latencyMs: options.latencyMs,
   });
   const service = new DataApiService(options.backend, { resourceArn, secretArn, database }, () => limits);
-  const faults = new FaultQueue();
+  const faults = new FaultQueue<FaultKind>();
   const stats = new StatsRecorder();
 
   const configure = (changes: Partial<EmulatorLimits>): void => {
@@ -85,7 +86,7 @@ export async function startDataApiEmulator(options: DataApiEmulatorOptions): Pro
   };
   const injectFaults = (fault: FaultSpec): void => {
     if (!isFaultSpec(fault)) throw new Error(`Invalid fault: ${JSON.stringify(fault)}`);
-    faults.inject(fault);
+    faults.add(fault.kind, fault.count);
   };
 
   // The AWS SDK keeps idle connections open and does not read `Keep-Alive: timeout`; with Node's 5 s
@@ -103,7 +104,8 @@ export async function startDataApiEmulator(options: DataApiEmulatorOptions): Pro
       admin: {
         injectFaults,
         clearFaults: () => faults.clear(),
-        pendingFaults: () => faults.pending(),
+        pendingFaults: () =>
+          faults.pending().map(({ fault, remaining }) => ({ kind: fault, count: remaining })),
         configure,
         limits: () => limits,
         stats: () => stats.snapshot(service.activeTransactions),

@@ -66,29 +66,3 @@ export function faultError(kind: FaultKind, resourceArn: string, connectionId: n
       );
   }
 }
-
-/** Queued faults, consumed in the order injected. */
-export class FaultQueue {
-  readonly #queue: Array<{ kind: FaultKind; remaining: number }> = [];
-
-  inject(spec: FaultSpec): void {
-    if (spec.count > 0) this.#queue.push({ kind: spec.kind, remaining: spec.count });
-  }
-
-  clear(): void {
-    this.#queue.length = 0;
-  }
-
-  pending(): FaultSpec[] {
-    return this.#queue.map((entry) => ({ kind: entry.kind, count: entry.remaining }));
-  }
-
-  /** The fault the current call should fail with, if any. */
-  take(): FaultKind | undefined {
-    const head = this.#queue[0];
-    if (!head) return undefined;
-    head.remaining -= 1;
-    if (head.remaining === 0) this.#queue.shift();
-    return head.kind;
-  }
-}

@@ -5,9 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { readRequestBody } from '../http/body-reader';
+import type { FaultQueue } from '../http/fault-queue';
+import { writeJson } from '../http/json-reply';
 import type { DataApiService, EmulatorLimits } from './data-api-service';
 import { DataApiError, toDataApiError, validationError } from './errors';
-import { type FaultQueue, type FaultSpec, faultError, isFaultSpec } from './faults';
+import { type FaultKind, type FaultSpec, faultError, isFaultSpec } from './faults';
 import {
   parseBatchExecuteStatementInput,
   parseBeginTransactionInput,
@@ -44,7 +47,7 @@ export interface AdminControls {
 
 export interface ServerDependencies {
   readonly service: DataApiService;
-  readonly faults: FaultQueue;
+  readonly faults: FaultQueue<FaultKind>;
   readonly stats: StatsRecorder;
   readonly admin: AdminControls;
   readonly resourceArn: string;
@@ -55,20 +58,13 @@ export interface ServerDependencies {
 
 type Body = Record<string, unknown>;
 
+/** The body, or 'too-large' (past the drain bound the connection is dropped, as the service does). */
 async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > DRAIN_LIMIT_BYTES) {
-      request.destroy();
-      return 'too-large';
-    }
-    // Past the limit the rest is read and dropped, so the client gets our answer instead of a reset.
-    if (size <= MAX_REQUEST_BYTES) chunks.push(buffer);
-  }
-  return size > MAX_REQUEST_BYTES ? 'too-large' : Buffer.concat(chunks);
+  const read = await readRequestBody(request, { limit: MAX_REQUEST_BYTES, drainLimit: DRAIN_LIMIT_BYTES });
+  if (read.kind === 'aborted') throw new Error('The client closed the connection before the body ended');
+  if (read.kind === 'ok') return read.body;
+  if (!read.drained) request.destroy();
+  return 'too-large';
 }
 
 function send(
@@ -77,15 +73,7 @@ function send(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  if (response.headersSent || response.destroyed) return;
-  const payload = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(payload)),
-    'x-amzn-RequestId': randomUUID(),
-    ...headers,
-  });
-  response.end(payload);
+  writeJson(response, status, body, { 'x-amzn-RequestId': randomUUID(), ...headers });
 }
 
 function sendError(response: ServerResponse, error: DataApiError): void {

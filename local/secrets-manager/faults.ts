@@ -1,3 +1,4 @@
+import { FaultQueue } from '../http/fault-queue';
 import { ServiceError } from './errors';
 
 export type FaultKind = 'throttling' | 'internal';
@@ -31,28 +32,28 @@ export function parseFault(value: unknown): Fault {
  * retried by the SDK's standard strategy, as they are against AWS.
  */
 export class FaultInjector {
-  private pending: { kind: FaultKind; remaining: number } | undefined;
+  readonly #queue = new FaultQueue<FaultKind>();
 
   /** Replaces whatever was pending; a count of 0 clears. */
   inject(fault: Fault): void {
     const { kind, count } = parseFault(fault);
-    this.pending = count === 0 ? undefined : { kind, remaining: count };
+    this.#queue.clear();
+    this.#queue.add(kind, count);
   }
 
   clear(): void {
-    this.pending = undefined;
+    this.#queue.clear();
   }
 
   remaining(): Fault | undefined {
-    return this.pending && { kind: this.pending.kind, count: this.pending.remaining };
+    const [pending] = this.#queue.pending();
+    return pending && { kind: pending.fault, count: pending.remaining };
   }
 
   /** The error for this call, if a fault is still pending. */
   next(): ServiceError | undefined {
-    if (!this.pending) return undefined;
-    const { kind } = this.pending;
-    this.pending.remaining -= 1;
-    if (this.pending.remaining === 0) this.pending = undefined;
+    const kind = this.#queue.take();
+    if (kind === undefined) return undefined;
     return kind === 'throttling'
       ? new ServiceError('ThrottlingException', 'Rate exceeded', 400)
       : new ServiceError('InternalServiceError', 'An error occurred on the server side.', 500);

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readRequestBody } from '../http/body-reader';
 import type { CallStats } from './call-stats';
 import { ServiceError, serializationFailed } from './errors';
 import { type FaultInjector, parseFault } from './faults';
-import { readBody, sendError, sendJson } from './http-io';
+import { sendError, sendJson } from './http-io';
 import { asJsonObject, type JsonObject } from './input';
 import { type Operation, operationNamed } from './operations';
 import type { SecretStore } from './store';
@@ -48,7 +49,9 @@ function targetOperation(request: IncomingMessage): { name: string; run: Operati
 
 export function createRequestHandler(deps: RequestHandlerDeps) {
   async function serviceCall(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readBody(request, MAX_BODY_BYTES);
+    // Answered as soon as the body is too large; the rest is still read and dropped.
+    const body = await readRequestBody(request, { limit: MAX_BODY_BYTES, answerEarly: true });
+    if (body.kind === 'aborted') return void response.destroy();
     if (body.kind === 'too-large') {
       sendError(
         response,
@@ -70,7 +73,7 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
       deps.stats.count(operation.name);
       const fault = deps.faults.next();
       if (fault) throw fault;
-      result = operation.run(parseJson(body.bytes), deps.store);
+      result = operation.run(parseJson(body.body), deps.store);
     } catch (error) {
       failure =
         error instanceof ServiceError ? error : internalError('An error occurred on the server side.');
@@ -88,7 +91,8 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
   }
 
   async function adminCall(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
-    const body = await readBody(request, 64 * 1024);
+    const body = await readRequestBody(request, { limit: 64 * 1024, answerEarly: true });
+    if (body.kind === 'aborted') return void response.destroy();
     const send = (status: number, payload: unknown): void =>
       sendJson(response, status, payload, { 'Content-Type': 'application/json' });
     const route = `${request.method} ${path}`;
@@ -101,7 +105,7 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
     if (route === 'POST /__secrets/faults') {
       try {
         if (body.kind === 'too-large') throw new TypeError('The request body is too large.');
-        deps.faults.inject(parseFault(parseJson(body.bytes)));
+        deps.faults.inject(parseFault(parseJson(body.body)));
         return send(200, { pending: deps.faults.remaining() ?? null });
       } catch (error) {
         const message = error instanceof Error ? error.message : 'Bad request.';
