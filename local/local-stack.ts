@@ -12,6 +12,7 @@ import {
   type Company,
   type CompanyPage,
   createDataApiExecutor,
+  DEFAULT_CREDENTIALS_SECRET_PREFIX,
   generateTokenKeyringSecret,
   getDefaultCompanyRegistry,
   getDefaultTokenManager,
@@ -20,17 +21,18 @@ import {
   setDefaultCompanyRegistry,
   setDefaultTokenManager,
 } from '@bluestakes/token-manager';
-import type { SQSEvent } from 'aws-lambda';
 import { HTTP_ROUTES } from '../functions/http-routes';
 import {
   createInMemorySyncQueue,
   setDefaultSyncQueue,
   TICKET_SYNC_WORKER_TIMEOUT_SECONDS,
 } from '../functions/tickets';
-import { createLambdaContext, startLocalApiGateway } from './api-gateway';
+import { DEFAULT_CONFIG } from '../lib/config';
+import { startLocalApiGateway } from './api-gateway';
 import { type BluestakesSimulator, DEMO_ACCOUNTS, startBluestakesSimulator } from './bluestakes-simulator';
 import { createPgliteBackend, createPostgresBackend, startDataApiEmulator } from './data-api-emulator';
 import { DEPLOYED_TIMINGS } from './deployed-timings';
+import { lambdaContext, scheduledEvent, sqsEvent } from './lambda-events';
 import { startSecretsManagerStandIn } from './secrets-manager';
 
 export interface LocalStackOptions {
@@ -75,7 +77,6 @@ export interface LocalStack {
 
 const REGION = 'us-east-1';
 const KEY_SECRET_ID = 'bluestakes-token-service/token-encryption-key';
-const CREDENTIALS_PREFIX = 'bluestakes-token-service';
 const DATABASE_NAME = 'bluestakes';
 const SQL_DIR = resolve(import.meta.dirname, '../sql');
 
@@ -191,7 +192,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       DATABASE_SECRET_ARN: emulator.secretArn,
       DATABASE_NAME: emulator.database,
       TOKEN_ENCRYPTION_KEY_SECRET_ID: KEY_SECRET_ID,
-      CREDENTIALS_SECRET_PREFIX: CREDENTIALS_PREFIX,
+      CREDENTIALS_SECRET_PREFIX: DEFAULT_CREDENTIALS_SECRET_PREFIX,
       BLUESTAKES_BASE_URL: bluestakesUrl,
       DATA_API_RESUME_BUDGET_MS: String(DEPLOYED_TIMINGS.dataApiResumeBudgetMs),
     };
@@ -232,7 +233,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         const { batchItemFailures } = await processTicketSync(sqsEvent(body, receiveCount), context);
         if (batchItemFailures.length > 0) throw new Error('The ticket sync worker reported a failure');
       },
-      maxAttempts: TICKET_SYNC_MAX_RECEIVE_COUNT,
+      // Deliveries before a message is dead-lettered: the deployed queue's `maxReceiveCount`.
+      maxAttempts: DEFAULT_CONFIG.tickets.maxReceiveCount,
       retryDelayMs: 60_000,
     });
     setDefaultSyncQueue(syncQueue);
@@ -267,56 +269,4 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await close();
     throw error;
   }
-}
-
-function scheduledEvent() {
-  return {
-    version: '0',
-    id: randomBytes(16).toString('hex'),
-    'detail-type': 'Scheduled Event' as const,
-    source: 'aws.events' as const,
-    account: '000000000000',
-    time: new Date().toISOString(),
-    region: REGION,
-    resources: ['arn:aws:events:us-east-1:000000000000:rule/local-cleanup'],
-    detail: {},
-  };
-}
-
-/** Deliveries before a message is dead-lettered: the deployed queue's default `maxReceiveCount`. */
-const TICKET_SYNC_MAX_RECEIVE_COUNT = 5;
-
-function sqsEvent(body: string, receiveCount: number): SQSEvent {
-  const now = String(Date.now());
-  return {
-    Records: [
-      {
-        messageId: randomBytes(16).toString('hex'),
-        receiptHandle: 'local',
-        body,
-        attributes: {
-          ApproximateReceiveCount: String(receiveCount),
-          SentTimestamp: now,
-          SenderId: 'local',
-          ApproximateFirstReceiveTimestamp: now,
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: `arn:aws:sqs:${REGION}:000000000000:local-ticket-sync`,
-        awsRegion: REGION,
-      },
-    ],
-  };
-}
-
-/** A Lambda context with a real deadline, as the local gateway gives its handlers. */
-function lambdaContext(functionName: string, timeoutMs = 30_000) {
-  return createLambdaContext({
-    functionName,
-    timeoutMs,
-    region: REGION,
-    accountId: '000000000000',
-    memoryLimitMb: 256,
-  });
 }

@@ -1,7 +1,8 @@
 /**
  * The five v2 operations on top of a SqlBackend: autocommit calls on a pooled session that is reset
  * (DISCARD ALL) afterwards, transactional calls on the transaction's pinned session, statement timeouts,
- * the response size cap and transaction expiry.
+ * the response size cap and transaction expiry. One class past 300 lines: the operations share its
+ * pool, transaction registry and in-flight tracking, which are private to it.
  */
 import { ConnectionWaitTimeoutError, type SqlBackend, type SqlSession } from './backend';
 import {
@@ -11,6 +12,7 @@ import {
   formatPgErrorMessage,
   statementTimeoutError,
 } from './errors';
+import type { EmulatorLimits } from './limits';
 import { type BoundValue, bindParameters } from './parameter-binding';
 import { TypeRegistry } from './pg-types';
 import type {
@@ -27,27 +29,6 @@ import {
 } from './result-mapping';
 import { parseSqlTemplate, type RenderedSql, renderSqlTemplate, type SqlTemplate } from './sql-parameters';
 import { TERMINATED_CAUSE, type TransactionRecord, TransactionRegistry } from './transactions';
-
-export interface EmulatorLimits {
-  /** @default 1 MiB */
-  readonly responseSizeLimitBytes: number;
-  /** @default 3 minutes */
-  readonly transactionIdleTimeoutMs: number;
-  /** @default 24 hours */
-  readonly transactionMaxLifetimeMs: number;
-  /** @default 45 seconds */
-  readonly statementTimeoutMs: number;
-  /** Added before every call to mimic the service's round trip. @default 0 */
-  readonly latencyMs: number;
-}
-
-export const DEFAULT_LIMITS: EmulatorLimits = {
-  responseSizeLimitBytes: 1024 * 1024,
-  transactionIdleTimeoutMs: 3 * 60_000,
-  transactionMaxLifetimeMs: 24 * 60 * 60_000,
-  statementTimeoutMs: 45_000,
-  latencyMs: 0,
-};
 
 export interface ServiceIdentity {
   readonly resourceArn: string;

@@ -3,8 +3,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaultQueue } from '../http/fault-queue';
 import type { SqlBackend } from './backend';
-import { DataApiService, DEFAULT_LIMITS, type EmulatorLimits } from './data-api-service';
+import { DataApiService } from './data-api-service';
 import { type FaultKind, type FaultSpec, isFaultSpec } from './faults';
+import { checkedLimits, DEFAULT_LIMITS, type EmulatorLimits } from './limits';
 import { createRequestListener } from './server';
 import { type DataApiEmulatorStats, StatsRecorder } from './stats';
 
@@ -49,21 +50,6 @@ export interface DataApiEmulator {
 }
 
 const IDLE_CONNECTION_TIMEOUT_MS = 120_000;
-
-const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as Array<keyof EmulatorLimits>;
-
-function checkedLimits(current: EmulatorLimits, changes: Partial<EmulatorLimits>): EmulatorLimits {
-  const next: Record<string, number> = { ...current };
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === undefined) continue;
-    if (!(LIMIT_KEYS as string[]).includes(key)) throw new Error(`Unknown emulator limit: ${key}`);
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new Error(`Emulator limit ${key} must be a non-negative number`);
-    }
-    next[key] = value;
-  }
-  return next as unknown as EmulatorLimits;
-}
 
 export async function startDataApiEmulator(options: DataApiEmulatorOptions): Promise<DataApiEmulator> {
   const resourceArn = options.resourceArn ?? DEFAULT_RESOURCE_ARN;

@@ -5,12 +5,11 @@
  * no session state between calls, size and time limits) and fault injection.
  */
 export type { SqlBackend, SqlBackendKind } from './backend';
-export type { EmulatorLimits } from './data-api-service';
-export { DEFAULT_LIMITS } from './data-api-service';
 export type { DataApiEmulator, DataApiEmulatorOptions } from './emulator';
 export { DEFAULT_RESOURCE_ARN, DEFAULT_SECRET_ARN, startDataApiEmulator } from './emulator';
 export type { FaultKind, FaultSpec } from './faults';
 export { FAULT_KINDS } from './faults';
+export { DEFAULT_LIMITS, type EmulatorLimits } from './limits';
 export type { PgliteBackendOptions, PgliteSqlBackend } from './pglite-backend';
 export { createPgliteBackend } from './pglite-backend';
 export type { PostgresBackendOptions } from './postgres-backend';

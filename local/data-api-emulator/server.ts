@@ -8,9 +8,10 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { readRequestBody } from '../http/body-reader';
 import type { FaultQueue } from '../http/fault-queue';
 import { writeJson } from '../http/json-reply';
-import type { DataApiService, EmulatorLimits } from './data-api-service';
+import type { DataApiService } from './data-api-service';
 import { DataApiError, toDataApiError, validationError } from './errors';
 import { type FaultKind, type FaultSpec, faultError, isFaultSpec } from './faults';
+import type { EmulatorLimits } from './limits';
 import {
   parseBatchExecuteStatementInput,
   parseBeginTransactionInput,

@@ -1,3 +1,7 @@
+/**
+ * The stand-in's secrets and their versions, with the service's staging-label rules. One class just
+ * past 300 lines: every operation reads and moves the same AWSCURRENT/AWSPREVIOUS labels.
+ */
 import { randomUUID } from 'node:crypto';
 import { partialArn, secretArn } from './arn';
 import {
