@@ -77,6 +77,19 @@ WHERE c.id = ${COMPANY}
 ORDER BY u.replace_by_date NULLS LAST, u.ticket_number
 LIMIT ${MAX_LISTED}`;
 
+/** The street address columns every location read selects. */
+function streetAddress(row: Row) {
+  return {
+    street: textOrNull(row.street),
+    stFromAddress: textOrNull(row.st_from_address),
+    stToAddress: textOrNull(row.st_to_address),
+    cross1: textOrNull(row.cross1),
+    cross2: textOrNull(row.cross2),
+    place: textOrNull(row.place),
+    county: textOrNull(row.county),
+  };
+}
+
 function toUpdatable(row: Row): UpdatableTicket {
   return {
     ticketNumber: String(row.ticket_number),
@@ -85,15 +98,7 @@ function toUpdatable(row: Row): UpdatableTicket {
     legalDate: timeOrNull(row.legal_date),
     expires: timeOrNull(row.expires),
     isContinueUpdate: booleanOrNull(row.is_continue_update),
-    location: {
-      street: textOrNull(row.street),
-      stFromAddress: textOrNull(row.st_from_address),
-      stToAddress: textOrNull(row.st_to_address),
-      cross1: textOrNull(row.cross1),
-      cross2: textOrNull(row.cross2),
-      place: textOrNull(row.place),
-      county: textOrNull(row.county),
-    },
+    location: streetAddress(row),
   };
 }
 
@@ -158,13 +163,7 @@ export function createDataApiTicketRepository(executor: SqlExecutor): TicketRepo
         companyId: String(row.company_id),
         ticketNumber: String(row.ticket_number),
         revision: Number(row.revision),
-        street: textOrNull(row.street),
-        stFromAddress: textOrNull(row.st_from_address),
-        stToAddress: textOrNull(row.st_to_address),
-        cross1: textOrNull(row.cross1),
-        cross2: textOrNull(row.cross2),
-        place: textOrNull(row.place),
-        county: textOrNull(row.county),
+        ...streetAddress(row),
         state: textOrNull(row.state),
         zip: textOrNull(row.zip),
         locationDescription: textOrNull(row.location_description),
