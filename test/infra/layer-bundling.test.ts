@@ -306,7 +306,6 @@ describe('the layer and every handler bundle, loaded the way Lambda loads them',
 
     it.each(HTTP_ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))(
       '%s: loads with only its bundle and the layer, and answers',
-      { timeout: 60_000 },
       async (_name, route) => {
         const report = reportOf(await runProbe(route.handler, routeEvent(route.method, route.path)));
         const answer = report.answer as { statusCode: number; body: string };
@@ -318,7 +317,6 @@ describe('the layer and every handler bundle, loaded the way Lambda loads them',
 
     it.each(Object.entries(NON_ROUTE_HANDLERS))(
       '%s: loads with only its bundle and the layer, and answers its trigger',
-      { timeout: 60_000 },
       async (folder, { event, answer }) => {
         const report = reportOf(await runProbe(folder, event));
         expect(report.answer).toEqual(answer);
@@ -326,7 +324,7 @@ describe('the layer and every handler bundle, loaded the way Lambda loads them',
       },
     );
 
-    it('finds the SQL files copied next to the migration bundle', { timeout: 60_000 }, async () => {
+    it('finds the SQL files copied next to the migration bundle', async () => {
       expect(readdirSync(join(bundles.get('migrate-database')!.taskRoot, 'sql')).sort()).toEqual(SQL_FILES);
       const report = reportOf(
         await runProbe('migrate-database', NON_ROUTE_HANDLERS['migrate-database']!.event, {

@@ -73,15 +73,19 @@ export interface TokenServiceHarness {
   close(): Promise<void>;
 }
 
+/**
+ * Short rate-limit windows keep tests fast. Waits and timeouts are long, since on a loaded 2-core
+ * machine a login over loopback can take seconds: a test about a deadline or a timeout sets its own.
+ */
 const FAST_DEFAULTS: Environment = {
-  TOKEN_WAIT_TIMEOUT_MS: '15000',
+  TOKEN_WAIT_TIMEOUT_MS: '60000',
   TOKEN_LEASE_SECONDS: '30',
   RATE_LIMIT_MAX_REQUESTS: '1000',
   RATE_LIMIT_WINDOW_MS: '1000',
   RATE_LIMIT_SAFETY_MARGIN_MS: '100',
   RATE_LIMIT_MAX_WAIT_MS: '10000',
-  BLUESTAKES_LOGIN_TIMEOUT_MS: '3000',
-  BLUESTAKES_REQUEST_TIMEOUT_MS: '3000',
+  BLUESTAKES_LOGIN_TIMEOUT_MS: '10000',
+  BLUESTAKES_REQUEST_TIMEOUT_MS: '10000',
   DATA_API_RESUME_BUDGET_MS: '5000',
 };
 
