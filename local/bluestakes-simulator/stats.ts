@@ -86,7 +86,8 @@ export class StatsRecorder {
   private loginArrivals(): Record<string, number[]> {
     const arrivals: Record<string, number[]> = {};
     for (const entry of this.accepted) {
-      if (entry.login) (arrivals[entry.account] ??= []).push(entry.atMs);
+      if (!entry.login) continue;
+      arrivals[entry.account] = [...(arrivals[entry.account] ?? []), entry.atMs];
     }
     return arrivals;
   }

@@ -32,7 +32,10 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, what: s
 export function within<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${HANG_MS} ms (hang)`)), HANG_MS);
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not settle within ${HANG_MS} ms (hang)`)),
+      HANG_MS,
+    );
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -109,9 +109,7 @@ describe('Data API faults in the middle of a refresh', () => {
       leaseRemainingMs: 0,
     });
     // Another container reads the committed token: no second login.
-    expect(await within(harness.createManager().getOrRefreshToken(id), 'second container')).toBe(
-      token,
-    );
+    expect(await within(harness.createManager().getOrRefreshToken(id), 'second container')).toBe(token);
     expect(upstreamLogins(harness, username)).toBe(1);
   });
 
@@ -182,10 +180,7 @@ describe('Data API faults in the middle of a refresh', () => {
     expect(harness.simulator.stats().requestsByAccount[username]).toBeUndefined();
     expect((await checkCompanyRow(harness, id)).leaseRemainingMs).toBeLessThanOrEqual(LEASE_SECONDS * 1000);
 
-    const token = await within(
-      harness.createManager().getOrRefreshToken(id),
-      'after the lease lapsed',
-    );
+    const token = await within(harness.createManager().getOrRefreshToken(id), 'after the lease lapsed');
     expect(upstreamLogins(harness, username)).toBe(1);
     expect(await checkCompanyRow(harness, id)).toMatchObject({ token, version: 1, leaseRemainingMs: 0 });
   });

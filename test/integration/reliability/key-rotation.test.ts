@@ -69,16 +69,11 @@ describe('token encryption key rotation', () => {
       JSON.stringify({ currentKeyId: 'k2', keys: { k2: Buffer.from(ring.keys.k2!).toString('base64') } }),
     );
     const logStart = harness.logs.lines.length;
-    const fleet = Array.from({ length: 4 }, () =>
-      harness.createManager(),
-    );
+    const fleet = Array.from({ length: 4 }, () => harness.createManager());
 
     const outcomes = await Promise.all(
       Array.from({ length: 12 }, (_, index) =>
-        outcomeOf(
-          fleet[index % 4]!.getOrRefreshToken(one.id),
-          `k1 row after k1 is gone, caller ${index}`,
-        ),
+        outcomeOf(fleet[index % 4]!.getOrRefreshToken(one.id), `k1 row after k1 is gone, caller ${index}`),
       ),
     );
 

@@ -89,21 +89,18 @@ describe('a lease holder killed with SIGKILL in the middle of its login', () => 
     const exited = new Promise((resolveExit) => worker.once('exit', (_code, signal) => resolveExit(signal)));
 
     // Kill it once it holds the lease and its login is in flight upstream.
-    await waitUntil(
-      async () => {
-        const [row] = await harness.sql(
-          'SELECT token_lease_owner AS owner FROM companies WHERE id = CAST(:id AS bigint)',
-          {
-            id,
-          },
-        );
-        return (
-          row?.owner === 'doomed-container' &&
-          (harness.simulator.stats().requestsByEndpoint[LOGIN_ENDPOINT] ?? 0) > 0
-        );
-      },
-      'the worker to hold the lease and send its login',
-    );
+    await waitUntil(async () => {
+      const [row] = await harness.sql(
+        'SELECT token_lease_owner AS owner FROM companies WHERE id = CAST(:id AS bigint)',
+        {
+          id,
+        },
+      );
+      return (
+        row?.owner === 'doomed-container' &&
+        (harness.simulator.stats().requestsByEndpoint[LOGIN_ENDPOINT] ?? 0) > 0
+      );
+    }, 'the worker to hold the lease and send its login');
     worker.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     const [orphan] = await harness.sql(
@@ -208,14 +205,11 @@ describe('the whole local stack killed with SIGKILL in the middle of a refresh, 
     // Company 2's refresh: lease taken, login in flight (the simulator answers after 10 s), then SIGKILL.
     await before.simulator('/__sim/config', { latencyMs: 10_000 });
     const refresh = outcomeOf(before.manager.getOrRefreshToken('2'), 'the refresh cut by the kill');
-    await waitUntil(
-      async () => {
-        const stats = await before.simulator('/__sim/stats');
-        const byEndpoint = stats.requestsByEndpoint as Record<string, number>;
-        return (byEndpoint[LOGIN_ENDPOINT] ?? 0) >= 2 && (await before.row('2')).lease_live === true;
-      },
-      'company 2 to be mid-login under its lease',
-    );
+    await waitUntil(async () => {
+      const stats = await before.simulator('/__sim/stats');
+      const byEndpoint = stats.requestsByEndpoint as Record<string, number>;
+      return (byEndpoint[LOGIN_ENDPOINT] ?? 0) >= 2 && (await before.row('2')).lease_live === true;
+    }, 'company 2 to be mid-login under its lease');
     expect(await stack.stop('SIGKILL')).toBe('SIGKILL');
 
     // The caller gets a typed error in bounded time, not a hang.
@@ -235,9 +229,7 @@ describe('the whole local stack killed with SIGKILL in the middle of a refresh, 
       decryptToken(parseTokenKeyring(keyring!), String(sameRow.token), { companyId: '1', version: '1' }),
     ).toBe(firstToken);
     // Company 1 is served from the database without a login at the new simulator.
-    expect(await within(after.manager.getOrRefreshToken('1'), 'company 1 after restart')).toBe(
-      firstToken,
-    );
+    expect(await within(after.manager.getOrRefreshToken('1'), 'company 1 after restart')).toBe(firstToken);
 
     const secondToken = await within(after.manager.getOrRefreshToken('2'), 'company 2 after restart');
     const second = await after.row('2');

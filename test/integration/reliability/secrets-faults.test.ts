@@ -111,10 +111,7 @@ describe('Secrets Manager faults', () => {
       leaseRemainingMs: 0,
     });
 
-    const stored = await within(
-      fleet[0]!.storeCredentials(id, { username, password }),
-      'storeCredentials',
-    );
+    const stored = await within(fleet[0]!.storeCredentials(id, { username, password }), 'storeCredentials');
     expect(stored).toMatchObject({ credentials_stored: true, token_cached: true });
     const token = await within(fleet[1]!.getOrRefreshToken(id), 'after storing credentials');
     expect(upstreamLogins(harness, username)).toBe(1);

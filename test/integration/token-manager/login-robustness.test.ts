@@ -128,9 +128,7 @@ describe('login robustness', () => {
     const before = upstreamLoginAttempts(harness);
 
     const first = typedError(await outcomeOf(harness.createManager().getOrRefreshToken(id), 'first'));
-    const second = typedError(
-      await outcomeOf(harness.createManager().getOrRefreshToken(id), 'second'),
-    );
+    const second = typedError(await outcomeOf(harness.createManager().getOrRefreshToken(id), 'second'));
 
     expect(first.code).toBe('CREDENTIALS_REJECTED');
     expect(second.code).toBe('LOGIN_HELD');

@@ -6,7 +6,7 @@ import { HTTP_ROUTES, type HttpRoute } from '../../../functions/http-routes';
 import { type LocalApiGateway, loadFunctionHandler, startLocalApiGateway } from '../../../local/api-gateway';
 import { ROOT } from '../../../scripts/load/stack-process';
 import { startTokenServiceHarness, type TokenServiceHarness } from '../../support/token-service-harness';
-import { rawRequest } from '../http-api/raw-http';
+import { rawRequest } from './raw-http';
 
 /**
  * What someone without the API key, or with it and bad intent, can make the service do: the local
