@@ -8,12 +8,11 @@
 import {
   type AuthenticatedBluestakes,
   RateLimitExceededError,
-  type SqlExecutor,
-  sqlJson,
   type TokenManager,
   UpstreamNotFoundError,
   UpstreamRateLimitedError,
 } from '@bluestakes/token-manager';
+import { type SqlExecutor, sqlJson } from '@bluestakes/token-manager/internal';
 import {
   revisionNumber,
   selectLatestRevisions,

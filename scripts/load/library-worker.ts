@@ -8,12 +8,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import {
-  createCountingMetricsSink,
   createTokenManager,
   readTokenManagerConfig,
   TokenServiceError,
   tokenFingerprint,
 } from '@bluestakes/token-manager';
+import { createCountingMetricsSink } from '@bluestakes/token-manager/testing';
 import { summarize } from './latency-summary';
 
 const rate = Number(process.env.LOAD_RATE ?? '50');

@@ -5,7 +5,8 @@
  */
 import type { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { decryptToken, parseTokenKeyring, TokenServiceError } from '@bluestakes/token-manager';
+import { TokenServiceError } from '@bluestakes/token-manager';
+import { decryptToken, parseTokenKeyring } from '@bluestakes/token-manager/internal';
 import type { FaultSpec } from '../../local/data-api-emulator';
 import { KEY_SECRET_ID, type TokenServiceHarness } from './token-service-harness';
 

@@ -1,5 +1,6 @@
 import type { RDSDataClient } from '@aws-sdk/client-rds-data';
-import { ConfigurationError, createCountingMetricsSink } from '@bluestakes/token-manager';
+import { ConfigurationError } from '@bluestakes/token-manager';
+import { createCountingMetricsSink } from '@bluestakes/token-manager/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   beforeStatement,

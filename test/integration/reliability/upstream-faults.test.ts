@@ -1,4 +1,5 @@
-import { createBluestakesClient, UpstreamUnavailableError } from '@bluestakes/token-manager';
+import { UpstreamUnavailableError } from '@bluestakes/token-manager';
+import { createBluestakesClient } from '@bluestakes/token-manager/internal';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHeldClock } from '../../support/held-clock';
 import {

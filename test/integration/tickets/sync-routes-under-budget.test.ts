@@ -6,7 +6,7 @@
  * behind the in-memory queue (message delays included).
  */
 import { randomUUID } from 'node:crypto';
-import { setDefaultTokenManager } from '@bluestakes/token-manager';
+import { setDefaultTokenManager } from '@bluestakes/token-manager/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as processTicketSync } from '../../../functions/process-ticket-sync/handler';
 import {

@@ -1,5 +1,5 @@
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { credentialsSecretName } from '@bluestakes/token-manager';
+import { credentialsSecretName } from '@bluestakes/token-manager/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upstreamLogins } from '../../support/reliability-checks';
 import {

@@ -1,5 +1,6 @@
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { credentialsSecretName, type TokenManager } from '@bluestakes/token-manager';
+import type { TokenManager } from '@bluestakes/token-manager';
+import { credentialsSecretName } from '@bluestakes/token-manager/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   SECRET_PREFIX,
