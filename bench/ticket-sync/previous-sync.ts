@@ -5,6 +5,7 @@
  * times per call, and stopping at the deadline with `complete: false` (the message is then failed back
  * to the queue, which redelivers it and dead-letters it after `maxReceiveCount`).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AuthenticatedBluestakes,
   RateLimitExceededError,
@@ -48,7 +49,7 @@ export async function previousSync(
         if (waitMs === undefined || attempt >= ATTEMPTS_PER_CALL || Date.now() + waitMs >= options.deadline) {
           throw error;
         }
-        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        await sleep(waitMs);
       }
     }
   }

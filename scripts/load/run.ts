@@ -9,17 +9,18 @@
  *   npx tsx scripts/load/run.ts [--quick] [--duration 120] [--status-rate 100] [--stats-rate 20]
  *                               [--workers 3] [--worker-rate 100] [--connections 10] [--json]
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import autocannon, { type Result } from 'autocannon';
 import type { LatencySummary } from './latency-summary';
 import { ROOT, residentSetBytes, type StackProcess, startStackProcess } from './stack-process';
 
 const COMPANIES = ['1', '2', '3'];
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const mib = (bytes: number | undefined) =>
   bytes === undefined ? 'n/a' : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 

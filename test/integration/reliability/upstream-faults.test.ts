@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { UpstreamUnavailableError } from '@bluestakes/token-manager';
 import { createBluestakesClient } from '@bluestakes/token-manager/internal';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -5,7 +6,6 @@ import { createHeldClock } from '../../support/held-clock';
 import {
   checkCompanyRow,
   outcomeOf,
-  sleep,
   typedError,
   upstreamLoginAttempts,
   upstreamLogins,

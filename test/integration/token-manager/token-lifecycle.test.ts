@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { TokenManager } from '@bluestakes/token-manager';
 import { credentialsSecretName } from '@bluestakes/token-manager/internal';
@@ -7,8 +8,6 @@ import {
   startTokenServiceHarness,
   type TokenServiceHarness,
 } from '../../support/token-service-harness';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('token lifecycle', () => {
   let harness: TokenServiceHarness;
