@@ -7,6 +7,7 @@ import {
   ResourceExistsException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { getDefaultTokenManager } from '@bluestakes/token-manager';
 import {
   applyMigrations,
   type Company,
@@ -14,12 +15,10 @@ import {
   createDataApiExecutor,
   generateTokenKeyringSecret,
   getDefaultCompanyRegistry,
-  getDefaultTokenManager,
   loadMigrationsFromDirectory,
   MAX_COMPANY_PAGE_SIZE,
-  setDefaultCompanyRegistry,
-  setDefaultTokenManager,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
+import { setDefaultCompanyRegistry, setDefaultTokenManager } from '@bluestakes/token-manager/testing';
 import type { SQSEvent } from 'aws-lambda';
 import { HTTP_ROUTES } from '../functions/http-routes';
 import {

@@ -1,11 +1,11 @@
+import type { Environment } from '@bluestakes/token-manager';
 import {
   type DatabaseSettings,
-  type Environment,
   optionalInteger,
   optionalString,
   readDatabaseSettings,
   requiredString,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
 
 /**
  * The database the tickets live in: the layer's own settings (`DATABASE_RESOURCE_ARN`, ...), read

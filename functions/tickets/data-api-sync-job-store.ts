@@ -1,13 +1,12 @@
+import { CompanyNotFoundError, CredentialsNotFoundError } from '@bluestakes/token-manager';
 import {
-  CompanyNotFoundError,
-  CredentialsNotFoundError,
   parseDataApiTimestamp,
   type ResultValue,
   type Row,
   type SqlExecutor,
   type SqlParams,
   sqlJson,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
 import type {
   FoundTicket,
   PendingTicket,

@@ -1,11 +1,10 @@
+import { CompanyNotFoundError, type GeoJsonObject } from '@bluestakes/token-manager';
 import {
-  CompanyNotFoundError,
-  type GeoJsonObject,
   parseDataApiTimestamp,
   type ResultValue,
   type Row,
   type SqlExecutor,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
 import { parseWorkArea } from './location';
 import type {
   StoredTicketLocation,

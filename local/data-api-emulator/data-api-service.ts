@@ -3,6 +3,7 @@
  * (DISCARD ALL) afterwards, transactional calls on the transaction's pinned session, statement timeouts,
  * the response size cap and transaction expiry.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectionWaitTimeoutError, type SqlBackend, type SqlSession } from './backend';
 import {
   DataApiError,
@@ -239,7 +240,7 @@ export class DataApiService {
 
   async #latency(): Promise<void> {
     const ms = this.#limits().latencyMs;
-    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    if (ms > 0) await sleep(ms);
   }
 
   async #acquire(): Promise<SqlSession> {

@@ -7,6 +7,7 @@
  * and its work undone by raising 57014 before the Sync, which is what a cancelled statement leaves
  * behind on a real server; the session is busy until then, as a connection is until a cancel lands.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { protocol } from '@electric-sql/pglite';
 import {
@@ -174,7 +175,7 @@ class PgliteThread {
 
   async close(): Promise<void> {
     if (this.#exited !== undefined) return;
-    const grace = new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
+    const grace = sleep(CLOSE_GRACE_MS, undefined, { ref: false });
     await Promise.race([this.request('close').catch(() => undefined), grace]);
     await this.#worker.terminate();
   }

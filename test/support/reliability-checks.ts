@@ -3,13 +3,13 @@
  * protocol statement, and check a company's row after a fault (token decrypts under its version,
  * one audit event per version, no lease left past its expiry).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { decryptToken, parseTokenKeyring, TokenServiceError } from '@bluestakes/token-manager';
+import { TokenServiceError } from '@bluestakes/token-manager';
+import { decryptToken, parseTokenKeyring } from '@bluestakes/token-manager/internal';
 import type { FaultSpec } from '../../local/data-api-emulator';
 import { KEY_SECRET_ID, type TokenServiceHarness } from './token-service-harness';
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * How long a call may take before it counts as a hang. It only catches hangs: how fast something

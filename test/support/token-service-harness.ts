@@ -3,20 +3,22 @@ import { resolve } from 'node:path';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
-  applyMigrations,
-  createCountingMetricsSink,
-  createDataApiExecutor,
   createTokenManager,
-  credentialsSecretName,
   type Environment,
-  generateTokenKeyringSecret,
   type LogSink,
-  loadMigrationsFromDirectory,
   readTokenManagerConfig,
-  type SqlExecutor,
   type TokenManager,
   type TokenManagerOptions,
 } from '@bluestakes/token-manager';
+import {
+  applyMigrations,
+  createDataApiExecutor,
+  credentialsSecretName,
+  generateTokenKeyringSecret,
+  loadMigrationsFromDirectory,
+  type SqlExecutor,
+} from '@bluestakes/token-manager/internal';
+import { createCountingMetricsSink } from '@bluestakes/token-manager/testing';
 import {
   type BluestakesSimulator,
   type BluestakesSimulatorOptions,

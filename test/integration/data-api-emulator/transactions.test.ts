@@ -1,10 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DatabaseErrorException, TransactionNotFoundException } from '@aws-sdk/client-rds-data';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../../local/data-api-emulator';
 import { availableBackends } from '../../support/data-api';
 import { long, rejectionOf, useDataApi } from './harness';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(availableBackends)('Data API emulator transactions (%s)', (backend) => {
   const db = useDataApi(backend);

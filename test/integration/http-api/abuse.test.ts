@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { setDefaultTokenManager } from '@bluestakes/token-manager';
+import { setDefaultTokenManager } from '@bluestakes/token-manager/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES, type HttpRoute } from '../../../functions/http-routes';
 import { type LocalApiGateway, loadFunctionHandler, startLocalApiGateway } from '../../../local/api-gateway';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { setDefaultTokenManager } from '@bluestakes/token-manager';
+import { setDefaultTokenManager } from '@bluestakes/token-manager/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler as processTicketSync } from '../../../functions/process-ticket-sync/handler';
 import {

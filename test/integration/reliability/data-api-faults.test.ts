@@ -1,4 +1,5 @@
-import { createCountingMetricsSink, TokenServiceError } from '@bluestakes/token-manager';
+import { TokenServiceError } from '@bluestakes/token-manager';
+import { createCountingMetricsSink } from '@bluestakes/token-manager/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkCompanyRow,

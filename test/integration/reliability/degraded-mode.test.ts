@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RDSDataClient } from '@aws-sdk/client-rds-data';
-import { ConfigurationError, createCountingMetricsSink } from '@bluestakes/token-manager';
+import { ConfigurationError } from '@bluestakes/token-manager';
+import { createCountingMetricsSink } from '@bluestakes/token-manager/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   beforeStatement,
@@ -131,7 +133,7 @@ describe('degraded mode during a Data API outage', () => {
       env: { TOKEN_L1_MAX_STALENESS_MS: '100' },
     });
     const token = await manager.getOrRefreshToken(id);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await sleep(150);
 
     // Resuming is retried within DATA_API_RESUME_BUDGET_MS (5 s) by callers that have nothing else.
     harness.dataApi.emulator.injectFaults({ kind: 'resuming', count: 100_000 });
@@ -144,7 +146,7 @@ describe('degraded mode during a Data API outage', () => {
     await manager.getOrRefreshToken(id);
     expect(reads.sent.filter((kind) => kind === 'read').length).toBe(readsDuringOutage);
     harness.dataApi.emulator.clearFaults();
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await sleep(1_100);
     expect(await manager.getOrRefreshToken(id)).toBe(token);
     expect(reads.sent.filter((kind) => kind === 'read').length).toBe(readsDuringOutage + 1);
   });

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { generateTokenKeyringSecret, parseTokenKeyring } from '@bluestakes/token-manager';
+import { generateTokenKeyringSecret, parseTokenKeyring } from '@bluestakes/token-manager/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCompanyRow, outcomeOf, upstreamLogins, within } from '../../support/reliability-checks';
 import {

@@ -4,17 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createTokenManager, readTokenManagerConfig, type TokenManager } from '@bluestakes/token-manager';
 import {
-  createCountingMetricsSink,
   createDataApiExecutor,
-  createTokenManager,
   credentialsSecretName,
   decryptToken,
   parseTokenKeyring,
-  readTokenManagerConfig,
   type SqlExecutor,
-  type TokenManager,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
+import { createCountingMetricsSink } from '@bluestakes/token-manager/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '../../../local/bluestakes-simulator';
 import { ROOT, type StackProcess, startStackProcess } from '../../../scripts/load/stack-process';

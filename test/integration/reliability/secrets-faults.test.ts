@@ -1,5 +1,5 @@
 import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { credentialsSecretName } from '@bluestakes/token-manager';
+import { credentialsSecretName } from '@bluestakes/token-manager/internal';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkCompanyRow,

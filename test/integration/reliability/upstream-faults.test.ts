@@ -1,10 +1,11 @@
-import { createBluestakesClient, UpstreamUnavailableError } from '@bluestakes/token-manager';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UpstreamUnavailableError } from '@bluestakes/token-manager';
+import { createBluestakesClient } from '@bluestakes/token-manager/internal';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHeldClock } from '../../support/held-clock';
 import {
   checkCompanyRow,
   outcomeOf,
-  sleep,
   typedError,
   upstreamLoginAttempts,
   upstreamLogins,

@@ -1,4 +1,5 @@
-import { createDataApiTokenStore, type TokenManager } from '@bluestakes/token-manager';
+import type { TokenManager } from '@bluestakes/token-manager';
+import { createDataApiTokenStore } from '@bluestakes/token-manager/internal';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTokenServiceHarness, type TokenServiceHarness } from '../../support/token-service-harness';
 

@@ -1,12 +1,12 @@
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { tokenFingerprint } from '@bluestakes/token-manager';
 import {
   type BluestakesClient,
   type BluestakesLogin,
   createBluestakesClient,
-  createCountingMetricsSink,
   credentialsSecretName,
-  tokenFingerprint,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
+import { createCountingMetricsSink } from '@bluestakes/token-manager/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outcomeOf, typedError, upstreamLoginAttempts } from '../../support/reliability-checks';
 import {

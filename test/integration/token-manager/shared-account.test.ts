@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { credentialsSecretName } from '@bluestakes/token-manager';
+import { credentialsSecretName } from '@bluestakes/token-manager/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upstreamLogins } from '../../support/reliability-checks';
 import {
@@ -57,7 +58,7 @@ describe('companies sharing one Bluestakes account', () => {
             ),
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
 
     expect(outcomes.filter((outcome) => outcome !== 'ok')).toEqual([]);

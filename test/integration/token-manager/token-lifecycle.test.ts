@@ -1,13 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { credentialsSecretName, type TokenManager } from '@bluestakes/token-manager';
+import type { TokenManager } from '@bluestakes/token-manager';
+import { credentialsSecretName } from '@bluestakes/token-manager/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   SECRET_PREFIX,
   startTokenServiceHarness,
   type TokenServiceHarness,
 } from '../../support/token-service-harness';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('token lifecycle', () => {
   let harness: TokenServiceHarness;
