@@ -74,6 +74,8 @@ export default defineConfig({
           ...shared,
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
+          // aws-cdk-lib is most of an infra file's time: one import per worker, not one per file.
+          isolate: false,
           exclude: [SLOW],
           testTimeout: 120_000,
           hookTimeout: 180_000,
