@@ -9,6 +9,8 @@ type ProjectTestOptions = NonNullable<TestProjectInlineConfiguration['test']>;
  *   test/infra/**        infra       CDK synth, esbuild bundles, cdk-nag: CPU-bound, one worker per core
  *   test/integration/**  integration real parts over loopback (PGlite or PostgreSQL, simulator): mostly
  *                                    waiting on sockets and timers, so more files run at once than cores
+ *   test/integration/{http-api,local-stack,cli}/**
+ *                        handlers    the same, through the real handlers, one module graph per file
  *   **\/*.slow.test.ts    slow        load, soak, benchmark, process-kill and spawned-stack suites: not in
  *                                    `npm test`; `npm run test:slow` runs them one file at a time, since
  *                                    each of them measures or loads the whole machine
@@ -18,6 +20,13 @@ const SLOW = '**/*.slow.test.ts';
 const cores = availableParallelism();
 // One initialised PGlite cluster per run, loaded by every PGlite a test starts (no initdb per test).
 const PGLITE_TEMPLATE = 'test/support/pglite-template.ts';
+
+/** Integration files that run the real handlers: where they live, so new ones land here too. */
+const THROUGH_HANDLERS = [
+  'test/integration/http-api/**/*.test.ts',
+  'test/integration/local-stack/**/*.test.ts',
+  'test/integration/cli/**/*.test.ts',
+];
 
 const shared: ProjectTestOptions = {
   environment: 'node',
@@ -32,6 +41,15 @@ const shared: ProjectTestOptions = {
     POWERTOOLS_METRICS_DISABLED: 'false',
     POWERTOOLS_DEV: 'false',
   },
+};
+
+const integration: ProjectTestOptions = {
+  ...shared,
+  globalSetup: [PGLITE_TEMPLATE],
+  // Timeouts catch hangs, not slowness: a 2-core machine shared with other jobs can take many times
+  // longer than an idle one to start PGlite or finish a scenario.
+  testTimeout: 120_000,
+  hookTimeout: 180_000,
 };
 
 export default defineConfig({
@@ -56,22 +74,33 @@ export default defineConfig({
           ...shared,
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
+          // aws-cdk-lib is most of an infra file's time: one import per worker, not one per file.
+          isolate: false,
           exclude: [SLOW],
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },
       }),
       defineProject({
+        // Every part built by the test from explicit settings (harness factories): nothing read from
+        // process.env, no module-level default set, so the files of a worker share one module graph
+        // and skip re-importing the AWS SDK, PGlite and the library per file.
         test: {
-          ...shared,
+          ...integration,
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: [SLOW, ...THROUGH_HANDLERS],
+          isolate: false,
+        },
+      }),
+      defineProject({
+        // The real handlers (local gateway, local stack, CLI): they read their settings once per
+        // process and keep module-level defaults, as in Lambda, so each file gets a fresh module graph.
+        test: {
+          ...integration,
+          name: 'handlers',
+          include: THROUGH_HANDLERS,
           exclude: [SLOW],
-          globalSetup: [PGLITE_TEMPLATE],
-          // Timeouts catch hangs, not slowness: a 2-core machine shared with other jobs can take
-          // many times longer than an idle one to start PGlite or finish a scenario.
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
         },
       }),
       defineProject({

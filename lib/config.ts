@@ -3,7 +3,7 @@
  * validated against a schema before any construct is built, so a bad value fails `cdk synth` with the
  * setting's name.
  */
-import { DEFAULT_DATA_API_RESUME_BUDGET_MS } from '../functions/layers/token-manager/src/config/defaults';
+import { DEFAULT_DATA_API_RESUME_BUDGET_MS } from '@bluestakes/token-manager/constants';
 import type { ContextField } from './config/context-fields';
 import { CONTEXT_FIELDS, CONTEXT_KEYS, type ContextKey, type ContextValues } from './config/context-schema';
 import type { ServiceConfig } from './config/service-config';

@@ -7,20 +7,19 @@ import {
   ResourceExistsException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { getDefaultTokenManager } from '@bluestakes/token-manager';
+import { DEFAULT_CREDENTIALS_SECRET_PREFIX } from '@bluestakes/token-manager/constants';
 import {
   applyMigrations,
   type Company,
   type CompanyPage,
   createDataApiExecutor,
-  DEFAULT_CREDENTIALS_SECRET_PREFIX,
   generateTokenKeyringSecret,
   getDefaultCompanyRegistry,
-  getDefaultTokenManager,
   loadMigrationsFromDirectory,
   MAX_COMPANY_PAGE_SIZE,
-  setDefaultCompanyRegistry,
-  setDefaultTokenManager,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
+import { setDefaultCompanyRegistry, setDefaultTokenManager } from '@bluestakes/token-manager/testing';
 import { HTTP_ROUTES } from '../functions/http-routes';
 import {
   createInMemorySyncQueue,

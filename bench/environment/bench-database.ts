@@ -11,7 +11,7 @@ import {
   createDataApiExecutor,
   loadMigrationsFromDirectory,
   type SqlExecutor,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
 import pg from 'pg';
 import {
   createPgliteBackend,

@@ -4,7 +4,7 @@
  * every scenario starts from rows and secrets nobody has touched.
  */
 import { CreateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { generateTokenKeyringSecret } from '@bluestakes/token-manager';
+import { generateTokenKeyringSecret } from '@bluestakes/token-manager/internal';
 import { type SecretsManagerStandIn, startSecretsManagerStandIn } from '../../local/secrets-manager';
 import { type StrategyId, usesDatabase } from '../strategies';
 import { createSecretsClient } from './aws-clients';

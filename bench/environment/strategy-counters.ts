@@ -3,7 +3,8 @@
  * it, Data API calls split by purpose, credential reads, and the token manager's own metrics.
  */
 import type { RDSDataClient } from '@aws-sdk/client-rds-data';
-import { createCountingMetricsSink, type MetricsSink, type TokenMetricName } from '@bluestakes/token-manager';
+import type { MetricsSink, TokenMetricName } from '@bluestakes/token-manager';
+import { createCountingMetricsSink } from '@bluestakes/token-manager/testing';
 
 export type DataApiPurpose = 'token' | 'rateLimit';
 

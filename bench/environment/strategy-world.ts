@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { credentialsSecretName, type Environment } from '@bluestakes/token-manager';
+import type { Environment } from '@bluestakes/token-manager';
+import { credentialsSecretName } from '@bluestakes/token-manager/internal';
 import {
   type BluestakesSimulator,
   type RateLimitSwitch,

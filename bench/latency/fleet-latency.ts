@@ -8,7 +8,7 @@
  * Plus the original system's cache hit (one row read per token request) for comparison.
  */
 import { performance } from 'node:perf_hooks';
-import { createDataApiTokenStore } from '@bluestakes/token-manager';
+import { createDataApiTokenStore } from '@bluestakes/token-manager/internal';
 import type { BenchEnvironment } from '../environment/bench-environment';
 import { StrategyCounters } from '../environment/strategy-counters';
 import { createStrategyWorld, type StrategyWorld } from '../environment/strategy-world';

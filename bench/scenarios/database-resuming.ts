@@ -1,4 +1,5 @@
-import { openLoop, seededRandom, sleep } from './pacing';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { openLoop, seededRandom } from './pacing';
 import { LONG_LIFETIME, type ScenarioDefinition, UPSTREAM_LIMIT } from './scenario';
 
 /**

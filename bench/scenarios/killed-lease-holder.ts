@@ -1,4 +1,4 @@
-import { createDataApiTokenStore } from '@bluestakes/token-manager';
+import { createDataApiTokenStore } from '@bluestakes/token-manager/internal';
 import { LONG_LIFETIME, type ScenarioDefinition, UPSTREAM_LIMIT } from './scenario';
 
 /**

@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { STRATEGY_IDS } from '../strategies';
-import { closedLoops, firstAndAll, sleep, sleepUntil } from './pacing';
+import { closedLoops, firstAndAll, sleepUntil } from './pacing';
 import { type ScenarioDefinition, UPSTREAM_LIMIT } from './scenario';
 
 /**

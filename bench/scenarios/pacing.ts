@@ -1,10 +1,10 @@
 /** Time helpers for scenarios: every loop here is bounded by a deadline and a count. */
-import { performance } from 'node:perf_hooks';
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export async function sleepUntil(atMs: number): Promise<void> {
-  await sleep(atMs - performance.now());
+  await sleep(Math.max(0, atMs - performance.now()));
 }
 
 /**

@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { STRATEGY_IDS } from '../strategies';
-import { openLoop, sleep } from './pacing';
+import { openLoop } from './pacing';
 import { LONG_LIFETIME, type ScenarioDefinition, UPSTREAM_LIMIT } from './scenario';
 
 /**

@@ -1,5 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { STRATEGY_IDS } from '../strategies';
-import { sleep } from './pacing';
 import { LONG_LIFETIME, type ScenarioDefinition, UPSTREAM_LIMIT } from './scenario';
 
 /**

@@ -4,13 +4,13 @@
  * not cache credentials).
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { TokenRejectedError } from '@bluestakes/token-manager';
 import {
   type BluestakesClient,
   type CredentialsStore,
   createBluestakesClient,
   createSecretsManagerCredentialsStore,
-  TokenRejectedError,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
 import { createSecretsClient } from '../environment/aws-clients';
 import type { StrategyDependencies } from './token-strategy';
 

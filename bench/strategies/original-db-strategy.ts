@@ -6,7 +6,7 @@
  * swallowed (the read counts as a miss, so the caller logs in); a 401/403 clears the row
  * unconditionally, logs in again and retries once.
  */
-import { createDataApiExecutor, type SqlExecutor } from '@bluestakes/token-manager';
+import { createDataApiExecutor, type SqlExecutor } from '@bluestakes/token-manager/internal';
 import { callWithOneRetry, createBaselineUpstream } from './baseline-upstream';
 import type { StrategyDependencies, TokenStrategy } from './token-strategy';
 

@@ -5,15 +5,15 @@
  * times per call, and stopping at the deadline with `complete: false` (the message is then failed back
  * to the queue, which redelivers it and dead-letters it after `maxReceiveCount`).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AuthenticatedBluestakes,
   RateLimitExceededError,
-  type SqlExecutor,
-  sqlJson,
   type TokenManager,
   UpstreamNotFoundError,
   UpstreamRateLimitedError,
 } from '@bluestakes/token-manager';
+import { type SqlExecutor, sqlJson } from '@bluestakes/token-manager/internal';
 import {
   revisionNumber,
   selectLatestRevisions,
@@ -49,7 +49,7 @@ export async function previousSync(
         if (waitMs === undefined || attempt >= ATTEMPTS_PER_CALL || Date.now() + waitMs >= options.deadline) {
           throw error;
         }
-        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        await sleep(waitMs);
       }
     }
   }

@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { rotateTokenKeyring } from '@bluestakes/token-manager';
+import { rotateTokenKeyring } from '@bluestakes/token-manager/internal';
 import { type Command, stringOption } from '../command';
 import { EXIT } from '../io';
 import { TargetError } from '../target';

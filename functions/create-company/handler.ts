@@ -1,5 +1,5 @@
 /** `POST /companies`: handler -> company registry -> store (and Secrets Manager, for a stale secret). */
-import { getDefaultCompanyRegistry } from '@bluestakes/token-manager';
+import { getDefaultCompanyRegistry } from '@bluestakes/token-manager/internal';
 import {
   createCompanyBodySchema,
   type HttpLambdaHandler,

@@ -1,5 +1,5 @@
 /** `DELETE /tokens/credentials/{company_id}`: handler -> company registry -> Secrets Manager and store. */
-import { getDefaultCompanyRegistry } from '@bluestakes/token-manager';
+import { getDefaultCompanyRegistry } from '@bluestakes/token-manager/internal';
 import { type HttpLambdaHandler, httpHandler, jsonResponse, pathCompanyId } from '../shared';
 
 /**

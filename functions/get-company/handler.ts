@@ -1,5 +1,5 @@
 /** `GET /companies/{company_id}`: handler -> company registry -> store. */
-import { getDefaultCompanyRegistry } from '@bluestakes/token-manager';
+import { getDefaultCompanyRegistry } from '@bluestakes/token-manager/internal';
 import { type HttpLambdaHandler, httpHandler, jsonResponse, pathCompanyId } from '../shared';
 
 /** The company with its token state (never the token). */

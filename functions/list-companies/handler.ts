@@ -1,5 +1,5 @@
 /** `GET /companies`: handler -> company registry -> store. */
-import { getDefaultCompanyRegistry } from '@bluestakes/token-manager';
+import { getDefaultCompanyRegistry } from '@bluestakes/token-manager/internal';
 import { type HttpLambdaHandler, httpHandler, jsonResponse } from '../shared';
 
 /** One page of companies in id order with each one's token state (never the token); `?limit=&cursor=`. */

@@ -1,15 +1,14 @@
 /** CloudFormation custom resource (CDK Provider framework): handler -> library migrations / keyring bootstrap. */
 import { join } from 'node:path';
+import { logger, readTokenManagerConfig } from '@bluestakes/token-manager';
 import {
   applyMigrations,
   createDataApiExecutor,
   initializeTokenKeyring,
   loadMigrationsFromDirectory,
-  logger,
   type Migration,
   powertoolsLogSink,
-  readTokenManagerConfig,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
 import { createMigrationHandler } from './migrate-database';
 
 const config = readTokenManagerConfig(process.env);

@@ -1,12 +1,11 @@
 /** CloudFormation custom resource logic: event -> library migrations or keyring bootstrap -> result. */
 import { setTimeout as delay } from 'node:timers/promises';
+import { DatabaseUnavailableError, type LogSink } from '@bluestakes/token-manager';
 import {
   backoffDelayMs,
-  DatabaseUnavailableError,
   type KeyringInitialization,
-  type LogSink,
   type MigrationReport,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 
 export const SCHEMA_PHYSICAL_ID = 'bluestakes-token-service-schema';

@@ -2,7 +2,7 @@ import {
   MAX_COMPANY_NAME_LENGTH,
   MAX_COMPANY_TOKEN_TTL_SECONDS,
   MIN_COMPANY_TOKEN_TTL_SECONDS,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
 import * as z from 'zod/mini';
 
 const NOT_AN_OBJECT = 'The body must be a JSON object';

@@ -20,10 +20,10 @@ import {
   UpstreamUnavailableError,
 } from '@bluestakes/token-manager';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { DependencyUnavailableError } from './dependency-unavailable-error';
+// The one file, not the barrel: every HTTP handler bundles this mapping, and the barrel loads the SQS client.
+import { DependencyUnavailableError, NotFoundError } from '../tickets/ticket-errors';
 import { HttpRequestError } from './http-request-error';
 import { type ErrorBody, jsonResponse } from './http-response';
-import { NotFoundError } from './not-found-error';
 
 /** How an error is answered and logged. */
 export interface MappedError {

@@ -10,7 +10,6 @@ export {
   type TestCredentialsBody,
   testCredentialsBodySchema,
 } from './credentials-body';
-export { type DependencyUnavailableCode, DependencyUnavailableError } from './dependency-unavailable-error';
 export { errorResponse, INTERNAL_ERROR_MESSAGE, type MappedError, mapError } from './error-mapping';
 export {
   type HttpHandler,
@@ -21,7 +20,6 @@ export {
 export { HttpRequestError, type HttpRequestErrorCode } from './http-request-error';
 export { type ErrorBody, jsonResponse, RESPONSE_HEADERS } from './http-response';
 export { jsonBodyParser, parseJsonBody } from './json-body';
-export { type NotFoundCode, NotFoundError } from './not-found-error';
 export {
   bodyByteLength,
   headerValue,

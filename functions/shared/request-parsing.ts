@@ -1,4 +1,4 @@
-import { parseCompanyId } from '@bluestakes/token-manager';
+import { parseCompanyId } from '@bluestakes/token-manager/internal';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 
 /** Bodies of this API are two short strings and a flag; anything near this size is not a real request. */

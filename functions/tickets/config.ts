@@ -1,12 +1,12 @@
+import type { Environment } from '@bluestakes/token-manager';
+import { DEFAULT_RATE_LIMIT_MAX_WAIT_MS } from '@bluestakes/token-manager/constants';
 import {
   type DatabaseSettings,
-  DEFAULT_RATE_LIMIT_MAX_WAIT_MS,
-  type Environment,
   optionalInteger,
   optionalString,
   readDatabaseSettings,
   requiredString,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
 
 /**
  * The database the tickets live in: the layer's own settings (`DATABASE_RESOURCE_ARN`, ...), read

@@ -1,6 +1,5 @@
+import { CompanyNotFoundError, CredentialsNotFoundError } from '@bluestakes/token-manager';
 import {
-  CompanyNotFoundError,
-  CredentialsNotFoundError,
   numberOrNull,
   numberOrZero,
   type ResultValue,
@@ -10,7 +9,7 @@ import {
   sqlJson,
   textOrNull,
   timeOrNull,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
 import {
   ADVANCE_SQL,
   CLAIM_SQL,

@@ -1,14 +1,13 @@
+import { CompanyNotFoundError, type GeoJsonObject } from '@bluestakes/token-manager';
 import {
   booleanOrNull,
-  CompanyNotFoundError,
-  type GeoJsonObject,
   type ResultValue,
   type Row,
   requiredTime,
   type SqlExecutor,
   textOrNull,
   timeOrNull,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
 import { parseWorkArea } from './location';
 import type {
   StoredTicketLocation,

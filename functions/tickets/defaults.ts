@@ -1,4 +1,5 @@
-import { createDataApiExecutor, getDefaultTokenManager } from '@bluestakes/token-manager';
+import { getDefaultTokenManager } from '@bluestakes/token-manager';
+import { createDataApiExecutor } from '@bluestakes/token-manager/internal';
 import { readTicketsDatabase, requireSyncQueueUrl, ticketsConfig } from './config';
 import { createDataApiSyncJobStore } from './data-api-sync-job-store';
 import { createDataApiTicketRepository } from './data-api-ticket-repository';

@@ -1,6 +1,7 @@
 /**
  * The ticket consumers: sync, location lookup and updateable tickets, built on the token-manager
- * layer's public API (not part of the layer). Handlers -> these use cases -> the store and queue ports.
+ * layer (its public API, plus `/internal` for the Data API executor and config readers; not part of the
+ * layer). Handlers -> these use cases -> the store and queue ports. Nothing here knows HTTP.
  */
 
 export {
@@ -82,6 +83,12 @@ export type {
   SyncQueueRecord,
   SyncWorkerDependencies,
 } from './sync-worker';
+export {
+  type DependencyUnavailableCode,
+  DependencyUnavailableError,
+  type NotFoundCode,
+  NotFoundError,
+} from './ticket-errors';
 export { parseTicketDate, type TicketRecord, toTicketRecord } from './ticket-record';
 export type {
   StoredTicketLocation,

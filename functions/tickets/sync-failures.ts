@@ -1,6 +1,5 @@
 /** How a sync run reads a failure: wait for the budget, back off, continue later, park or fail. */
 import {
-  backoffDelayMs,
   CredentialsNotFoundError,
   CredentialsRejectedError,
   DatabaseError,
@@ -12,6 +11,7 @@ import {
   UpstreamRateLimitedError,
   UpstreamUnavailableError,
 } from '@bluestakes/token-manager';
+import { backoffDelayMs } from '@bluestakes/token-manager/internal';
 
 /** When a rate-limit error carries no hint, the next slot is assumed this far away. */
 const UNKNOWN_SLOT_WAIT_MS = 1000;

@@ -1,6 +1,6 @@
-import { parseCompanyId } from '@bluestakes/token-manager';
+import { parseCompanyId } from '@bluestakes/token-manager/internal';
 import * as z from 'zod/mini';
-import { DependencyUnavailableError } from '../shared/dependency-unavailable-error';
+import { DependencyUnavailableError } from './ticket-errors';
 
 /** Days of tickets a sync searches when nothing else is asked (the original clients used 28). */
 export const DEFAULT_DAYS_BACK = 28;

@@ -1,16 +1,11 @@
-import {
-  InvalidInputError,
-  type LogSink,
-  parseCompanyId,
-  powertoolsLogSink,
-  type TokenManager,
-} from '@bluestakes/token-manager';
-import { NotFoundError } from '../shared/not-found-error';
+import { InvalidInputError, type LogSink, type TokenManager } from '@bluestakes/token-manager';
+import { parseCompanyId, powertoolsLogSink } from '@bluestakes/token-manager/internal';
 import { lookUpTicketLocation } from './location-lookup';
 import { createSyncJobRunner } from './sync-job';
 import type { SyncJobStore } from './sync-job-store';
 import { DEFAULT_DAYS_BACK, MAX_DAYS_BACK, type SyncQueue, type TicketSyncMessage } from './sync-queue';
 import { type ProcessSyncRecordsResult, processSyncRecords, type SyncQueueRecord } from './sync-worker';
+import { NotFoundError } from './ticket-errors';
 import type { TicketRepository } from './ticket-repository';
 import {
   listUpdatableTicketViews,

@@ -1,4 +1,4 @@
-import { type Row, type SqlParams, sqlJson } from '@bluestakes/token-manager';
+import { type Row, type SqlParams, sqlJson } from '@bluestakes/token-manager/internal';
 import type { TicketRecord } from './ticket-record';
 import type { UpsertOptions, UpsertOutcome } from './ticket-repository';
 

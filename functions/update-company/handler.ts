@@ -1,5 +1,5 @@
 /** `PATCH /companies/{company_id}`: handler -> company registry -> store. */
-import { getDefaultCompanyRegistry } from '@bluestakes/token-manager';
+import { getDefaultCompanyRegistry } from '@bluestakes/token-manager/internal';
 import {
   type HttpLambdaHandler,
   httpHandler,

@@ -12,7 +12,7 @@ import {
   DEFAULT_TOKEN_REFRESH_BEFORE_SECONDS,
   DEFAULT_TOKEN_TTL_SECONDS,
   RATE_LIMIT_SCOPES,
-} from '../../functions/layers/token-manager/src/config/defaults';
+} from '@bluestakes/token-manager/constants';
 import {
   booleanField,
   type ContextField,

@@ -1,5 +1,5 @@
 /** The deployment's settings as the stack reads them; each `@default` is what an unset context key gives. */
-import type { RateLimitScope } from '../../functions/layers/token-manager/src/config/defaults';
+import type { RateLimitScope } from '@bluestakes/token-manager/constants';
 
 export type { RateLimitScope };
 export type DatabaseRemovalPolicy = 'destroy' | 'retain' | 'snapshot';

@@ -1,4 +1,5 @@
 import type { TokenMetricName } from '@bluestakes/token-manager';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '@bluestakes/token-manager/constants';
 import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -10,13 +11,6 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { pascalCase } from '../naming';
-
-/**
- * Where the library's EMF metrics land: its `METRICS_NAMESPACE`, with Powertools' default `service`
- * dimension set to its `SERVICE_NAME`. A test checks these against the library's constants.
- */
-export const TOKEN_METRICS_NAMESPACE = 'BluestakesTokenService';
-export const TOKEN_METRICS_SERVICE = 'bluestakes-token-service';
 
 /** The scheduled cleanup's own metric (emitted by its handler, not by the library). */
 type HandlerMetricName = 'TokensCleaned';
@@ -48,9 +42,10 @@ export function tokenMetric(
   statistic: string = cloudwatch.Stats.SUM,
 ): cloudwatch.Metric {
   return new cloudwatch.Metric({
-    namespace: TOKEN_METRICS_NAMESPACE,
+    // Where the library's EMF metrics land: Powertools sets the `service` dimension by default.
+    namespace: METRICS_NAMESPACE,
     metricName: name,
-    dimensionsMap: { service: TOKEN_METRICS_SERVICE },
+    dimensionsMap: { service: SERVICE_NAME },
     statistic,
     period: PERIOD,
   });

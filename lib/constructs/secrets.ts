@@ -16,7 +16,7 @@ export type EncryptionKeyAccess = 'read' | 'initialize';
  * starts as this marker and the deploy-time bootstrap replaces it with a real keyring once. The
  * marker is part of the contract with `functions/migrate-database`.
  */
-import { KEYRING_PLACEHOLDER } from '@bluestakes/token-manager';
+import { KEYRING_PLACEHOLDER } from '@bluestakes/token-manager/constants';
 
 /** The marker the keyring secret is created with; the migration function replaces it with a keyring. */
 export { KEYRING_PLACEHOLDER };

@@ -27,6 +27,14 @@ export const LAYER_ESBUILD_OPTIONS = {
   logLevel: 'warning',
 } as const satisfies BuildOptions;
 
+/**
+ * The faces a Lambda may require, each a file of the layer package: the public API, and `/internal`
+ * for this repository's handlers. Both read one bundle (`library.js`), so they share a single copy of
+ * every module: one default token manager, one Logger, and error classes that `instanceof` agrees on.
+ */
+export const LAYER_FACES = { '.': 'index', './internal': 'internal' } as const;
+const LAYER_BUNDLE_FILE = 'library.js';
+
 export interface LayerBundle {
   /** `<outputDir>/nodejs/node_modules/@bluestakes/token-manager` */
   readonly packageDirectory: string;
@@ -35,12 +43,13 @@ export interface LayerBundle {
 }
 
 /**
- * Bundles the library to one CommonJS file in the layer layout, with a package.json whose `main`
- * points at it. CDK calls this during local bundling; the test calls it directly.
+ * Bundles the library to one CommonJS file in the layer layout, with one small file per face and a
+ * package.json whose `exports` maps each subpath to its face. CDK calls this during local bundling; the
+ * test calls it directly.
  *
  * @param libraryRoot - folder of the `@bluestakes/token-manager` package (holds `package.json`, `src/`)
  * @param outputDir - the layer's root (what Lambda extracts to `/opt`)
- * @param options.sourceMaps - also write `index.js.map`, its sources relative to `libraryRoot`
+ * @param options.sourceMaps - also write `library.js.map`, its sources relative to `libraryRoot`
  */
 export function bundleTokenManagerLayer(
   libraryRoot: string,
@@ -49,22 +58,39 @@ export function bundleTokenManagerLayer(
 ): LayerBundle {
   const packageDirectory = join(outputDir, LAYER_PACKAGE_DIRECTORY);
   mkdirSync(packageDirectory, { recursive: true });
-  const outfile = join(packageDirectory, 'index.js');
+  const outfile = join(packageDirectory, LAYER_BUNDLE_FILE);
+  const faces = Object.values(LAYER_FACES);
   const result = buildSync({
     ...LAYER_ESBUILD_OPTIONS,
     ...(options.sourceMaps ? { sourcemap: true, sourcesContent: false } : {}),
-    entryPoints: [join(libraryRoot, 'src', 'index.ts')],
+    stdin: {
+      contents: faces.map((face) => `export * as ${face} from './src/${face}';`).join('\n'),
+      resolveDir: libraryRoot,
+      sourcefile: 'layer-faces.ts',
+      loader: 'ts',
+    },
     outfile,
     absWorkingDir: libraryRoot,
     metafile: true,
   });
   if (options.sourceMaps) makeSourceMapRelative(`${outfile}.map`, libraryRoot);
   const source = JSON.parse(readFileSync(join(libraryRoot, 'package.json'), 'utf8')) as { version?: string };
+  for (const face of faces) {
+    writeFileSync(
+      join(packageDirectory, `${face}.js`),
+      `'use strict';\nmodule.exports = require('./${LAYER_BUNDLE_FILE}').${face};\n`,
+    );
+  }
+  const manifest = {
+    name: LAYER_PACKAGE_NAME,
+    version: source.version ?? '0.0.0',
+    main: 'index.js',
+    exports: Object.fromEntries(
+      Object.entries(LAYER_FACES).map(([subpath, face]) => [subpath, `./${face}.js`]),
+    ),
+  };
   // No "type": "module": the bundle is CommonJS, and a `require` from a CJS handler must load it as such.
-  writeFileSync(
-    join(packageDirectory, 'package.json'),
-    `${JSON.stringify({ name: LAYER_PACKAGE_NAME, version: source.version ?? '0.0.0', main: 'index.js' }, null, 2)}\n`,
-  );
+  writeFileSync(join(packageDirectory, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return { packageDirectory, metafile: result.metafile };
 }
 
@@ -82,7 +108,7 @@ export interface TokenManagerLayerProps {
    * @default '/bluestakes-token-service/token-manager-layer-arn'
    */
   readonly arnParameterName?: string;
-  /** Ship `index.js.map` (see ServiceFunctionProps.sourceMaps). @default false */
+  /** Ship `library.js.map` (see ServiceFunctionProps.sourceMaps). @default false */
   readonly sourceMaps?: boolean;
 }
 

@@ -79,7 +79,17 @@ export class StatsRecorder {
       rateLimited: this.rateLimited,
       faultsInjected: { ...this.faults },
       maxAcceptedInWindow: this.maxAccepted(switches),
+      loginArrivalsMs: this.loginArrivals(),
     };
+  }
+
+  private loginArrivals(): Record<string, number[]> {
+    const arrivals: Record<string, number[]> = {};
+    for (const entry of this.accepted) {
+      if (!entry.login) continue;
+      arrivals[entry.account] = [...(arrivals[entry.account] ?? []), entry.atMs];
+    }
+    return arrivals;
   }
 
   /** Uses the limit's current window, scope and login rule, so the figure matches what is configured. */

@@ -91,6 +91,11 @@ export interface SimulatorStats {
    * authenticated ticket calls; logins only when the limit counts them), over the configured window.
    */
   readonly maxAcceptedInWindow: MaxAcceptedInWindow;
+  /**
+   * When each admitted login arrived, by account, in the simulator's clock: the one record of login
+   * timing that does not depend on how long the caller took to store the token afterwards.
+   */
+  readonly loginArrivalsMs: Readonly<Record<string, readonly number[]>>;
 }
 
 export interface GeoJsonFeature {

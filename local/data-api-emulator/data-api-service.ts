@@ -4,6 +4,7 @@
  * the response size cap and transaction expiry. One class past 300 lines: the operations share its
  * pool, transaction registry and in-flight tracking, which are private to it.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectionWaitTimeoutError, type SqlBackend, type SqlSession } from './backend';
 import {
   DataApiError,
@@ -220,7 +221,7 @@ export class DataApiService {
 
   async #latency(): Promise<void> {
     const ms = this.#limits().latencyMs;
-    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    if (ms > 0) await sleep(ms);
   }
 
   async #acquire(): Promise<SqlSession> {

@@ -2,6 +2,7 @@
  * The worker thread that owns the PGlite database (see pglite-worker.mjs), as a request/answer channel
  * that carries wire-protocol bytes.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { protocol } from '@electric-sql/pglite';
 
@@ -111,7 +112,7 @@ export class PgliteThread {
 
   async close(): Promise<void> {
     if (this.#exited !== undefined) return;
-    const grace = new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
+    const grace = sleep(CLOSE_GRACE_MS, undefined, { ref: false });
     await Promise.race([this.request('close').catch(() => undefined), grace]);
     await this.#worker.terminate();
   }

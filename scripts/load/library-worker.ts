@@ -6,14 +6,16 @@
  *
  * Env: LOAD_RATE (calls/s), LOAD_DURATION_MS, LOAD_COMPANIES (comma-separated ids), plus the stack's.
  */
+
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  createCountingMetricsSink,
   createTokenManager,
   readTokenManagerConfig,
   TokenServiceError,
   tokenFingerprint,
 } from '@bluestakes/token-manager';
+import { createCountingMetricsSink } from '@bluestakes/token-manager/testing';
 import { summarize } from './latency-summary';
 
 const rate = Number(process.env.LOAD_RATE ?? '50');
@@ -21,7 +23,6 @@ const durationMs = Number(process.env.LOAD_DURATION_MS ?? '15000');
 const companies = (process.env.LOAD_COMPANIES ?? '1').split(',');
 const metrics = createCountingMetricsSink();
 const manager = createTokenManager({ config: readTokenManagerConfig(process.env), metrics });
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const latencies: number[] = [];
 const errorCodes: Record<string, number> = {};

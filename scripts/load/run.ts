@@ -9,86 +9,25 @@
  *   npx tsx scripts/load/run.ts [--quick] [--duration 120] [--status-rate 100] [--stats-rate 20]
  *                               [--workers 3] [--worker-rate 100] [--connections 10] [--json]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import autocannon, { type Result } from 'autocannon';
-import type { LatencySummary } from './latency-summary';
-import { ROOT, residentSetBytes, type StackProcess, startStackProcess } from './stack-process';
+import autocannon from 'autocannon';
+import {
+  describeMachine,
+  formatReport,
+  httpFigures,
+  type LoadOptions,
+  type LoadReport,
+  RATE_HELD_FRACTION,
+} from './load-report';
+import { residentSetBytes, type StackProcess, startStackProcess } from './stack-process';
+import { startWorker, type Worker } from './worker-process';
 
 const COMPANIES = ['1', '2', '3'];
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const mib = (bytes: number | undefined) =>
-  bytes === undefined ? 'n/a' : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-
-interface LoadOptions {
-  readonly durationSeconds: number;
-  readonly statusRate: number;
-  readonly statsRate: number;
-  readonly workers: number;
-  readonly workerRate: number;
-  readonly connections: number;
-}
-
-interface WorkerResult {
-  readonly pid: number;
-  readonly calls: number;
-  readonly errors: number;
-  readonly errorCodes: Record<string, number>;
-  readonly callsPerSecond: number;
-  readonly latencyMs: LatencySummary;
-  readonly maxInFlight: number;
-  readonly distinctTokens: number;
-  readonly metrics: Record<string, number>;
-  readonly rssStartBytes: number;
-  readonly rssEndBytes: number;
-  readonly heapAfterGcStartBytes?: number;
-  readonly heapAfterGcEndBytes?: number;
-}
-
-interface HttpFigures {
-  readonly route: string;
-  readonly offeredPerSecond: number;
-  readonly requests: number;
-  readonly requestsPerSecond: number;
-  readonly latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number; mean: number };
-  readonly errors: number;
-  readonly timeouts: number;
-  readonly non2xx: number;
-}
-
-interface LoadReport {
-  readonly options: LoadOptions;
-  readonly machine: string;
-  readonly http: readonly HttpFigures[];
-  readonly library: {
-    readonly workers: readonly WorkerResult[];
-    readonly calls: number;
-    readonly callsPerSecond: number;
-    readonly errors: number;
-  };
-  readonly upstreamLogins: Record<string, unknown>;
-  readonly dataApiCalls: number | undefined;
-  readonly stackRss: {
-    /** Right after the warm-up, before the measured load. */
-    readonly beforeBytes: number | undefined;
-    readonly afterBytes: number | undefined;
-    readonly settledBytes: number | undefined;
-    readonly maxBytes: number | undefined;
-    /** Lowest and highest sample over the second half of the load (the start-up heap is collected by then). */
-    readonly steadyMinBytes: number | undefined;
-    readonly steadyMaxBytes: number | undefined;
-    /** One sample per second during the load. */
-    readonly samplesBytes: readonly number[];
-  };
-  readonly errors: number;
-  /** Every load held at least 95 % of its offered rate. */
-  readonly rateHeld: boolean;
-}
-
-const RATE_HELD_FRACTION = 0.95;
 
 function options(argv: readonly string[]): LoadOptions & { json: boolean } {
   const { values } = parseArgs({
@@ -120,90 +59,6 @@ function options(argv: readonly string[]): LoadOptions & { json: boolean } {
   };
 }
 
-function describeMachine(): string {
-  const cores = cpus();
-  return `${cores.length} × ${cores[0]?.model.trim() ?? 'unknown CPU'}, ${mib(totalmem())} RAM, Linux ${release()}, Node ${process.version}`;
-}
-
-interface Worker {
-  readonly child: ChildProcess;
-  readonly ready: Promise<void>;
-  readonly result: Promise<WorkerResult>;
-}
-
-function startWorker(stack: StackProcess, load: LoadOptions): Worker {
-  const child = spawn(
-    process.execPath,
-    ['--expose-gc', '--import', 'tsx', 'scripts/load/library-worker.ts'],
-    {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        ...stack.env,
-        POWERTOOLS_METRICS_DISABLED: 'true',
-        POWERTOOLS_LOG_LEVEL: 'WARN',
-        // Each worker re-checks its in-process copy against the database every second: L2 reads under load.
-        TOKEN_L1_MAX_STALENESS_MS: '1000',
-        LOAD_RATE: String(load.workerRate),
-        LOAD_DURATION_MS: String(load.durationSeconds * 1000),
-        LOAD_COMPANIES: COMPANIES.join(','),
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    err = (err + chunk.toString()).slice(-8_000);
-  });
-  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
-  const ready = new Promise<void>((resolveReady, reject) => {
-    const check = () => {
-      if (out.includes('LOAD_WORKER_READY')) {
-        child.stdout!.off('data', check);
-        resolveReady();
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then((code) =>
-      reject(new Error(`a library worker exited (${code}) before it was ready:\n${err}`)),
-    );
-  });
-  const result = exited.then((code) => {
-    const line = out.split('\n').find((candidate) => candidate.startsWith('LOAD_WORKER_RESULT '));
-    if (code !== 0 || line === undefined) throw new Error(`a library worker failed (${code}):\n${err}`);
-    return JSON.parse(line.slice('LOAD_WORKER_RESULT '.length)) as WorkerResult;
-  });
-  // Avoid an unhandled rejection while the caller is still awaiting `ready`.
-  result.catch(() => undefined);
-  return { child, ready, result };
-}
-
-function httpFigures(route: string, offered: number, result: Result): HttpFigures {
-  const { latency } = result;
-  return {
-    route,
-    offeredPerSecond: offered,
-    requests: result.requests.total,
-    requestsPerSecond: Math.round((result.requests.total / result.duration) * 10) / 10,
-    latencyMs: {
-      p50: latency.p50,
-      p90: latency.p90,
-      p99: latency.p99,
-      p999: latency.p99_9,
-      max: latency.max,
-      mean: Math.round(latency.average * 100) / 100,
-    },
-    errors: result.errors,
-    timeouts: result.timeouts,
-    non2xx: result.non2xx,
-  };
-}
-
 async function adminJson(url: string): Promise<Record<string, unknown> | undefined> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
@@ -227,7 +82,7 @@ async function runLoad(load: LoadOptions, progress: (line: string) => void): Pro
     const headers = { 'x-api-key': running.apiKey };
 
     progress(`starting ${load.workers} library workers (warm-up: one call per company)`);
-    for (let index = 0; index < load.workers; index++) workers.push(startWorker(running, load));
+    for (let index = 0; index < load.workers; index++) workers.push(startWorker(running, load, COMPANIES));
     await Promise.all(workers.map((worker) => worker.ready));
     const warm = await autocannon({
       url: running.apiUrl,
@@ -320,37 +175,6 @@ async function runLoad(load: LoadOptions, progress: (line: string) => void): Pro
     await stack?.stop('SIGTERM');
     await rm(dataDir, { recursive: true, force: true });
   }
-}
-
-function formatReport(report: LoadReport): string {
-  const lines = [
-    `Load run: ${report.options.durationSeconds} s on ${report.machine}`,
-    '',
-    '| load | offered | achieved | requests | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-    ...report.http.map(
-      (figures) =>
-        `| ${figures.route} (autocannon) | ${figures.offeredPerSecond}/s | ${figures.requestsPerSecond}/s | ${figures.requests} | ${figures.latencyMs.p50} | ${figures.latencyMs.p90} | ${figures.latencyMs.p99} | ${figures.latencyMs.p999} | ${figures.latencyMs.max} | ${figures.errors + figures.timeouts + figures.non2xx} |`,
-    ),
-    ...report.library.workers.map(
-      (worker, index) =>
-        `| getOrRefreshToken, worker ${index + 1} (pid ${worker.pid}) | ${report.options.workerRate}/s | ${worker.callsPerSecond.toFixed(1)}/s | ${worker.calls} | ${worker.latencyMs.p50} | ${worker.latencyMs.p90} | ${worker.latencyMs.p99} | ${worker.latencyMs.p999} | ${worker.latencyMs.max} | ${worker.errors} |`,
-    ),
-    '',
-    `Library: ${report.library.calls} calls, ${report.library.callsPerSecond}/s in total; metrics per worker: ${report.library.workers.map((worker) => JSON.stringify(worker.metrics)).join(' ')}`,
-    `Upstream logins during the whole run (warm-up included): ${JSON.stringify(report.upstreamLogins)}`,
-    `Data API calls served by the emulator: ${report.dataApiCalls ?? 'n/a'}`,
-    `Stack RSS: after warm-up ${mib(report.stackRss.beforeBytes)}; second half of the run ${mib(report.stackRss.steadyMinBytes)} to ${mib(report.stackRss.steadyMaxBytes)}; at the end ${mib(report.stackRss.afterBytes)}; after a pause ${mib(report.stackRss.settledBytes)} (max ${mib(report.stackRss.maxBytes)})`,
-    `Worker RSS (start -> end): ${report.library.workers.map((worker) => `${mib(worker.rssStartBytes)} -> ${mib(worker.rssEndBytes)}`).join(', ')}`,
-    `Worker heap after a full GC (start -> end): ${report.library.workers.map((worker) => `${mib(worker.heapAfterGcStartBytes)} -> ${mib(worker.heapAfterGcEndBytes)}`).join(', ')}`,
-    '',
-    `Result: ${report.errors === 0 ? 'zero errors' : `${report.errors} errors`}; ${
-      report.rateHeld
-        ? 'every offered rate held'
-        : `an offered rate was NOT held (below ${RATE_HELD_FRACTION * 100} %)`
-    }`,
-  ];
-  return lines.join('\n');
 }
 
 const { json, ...load } = options(process.argv.slice(2));

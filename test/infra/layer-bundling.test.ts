@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
+import * as publicFace from '@bluestakes/token-manager';
+import * as internalFace from '@bluestakes/token-manager/internal';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES } from '../../functions/http-routes';
@@ -246,12 +248,48 @@ describe('the layer and every handler bundle, loaded the way Lambda loads them',
   });
 
   describe('the layer', () => {
-    it('puts one CommonJS file under nodejs/node_modules/@bluestakes/token-manager with a package.json', () => {
+    it('puts one CommonJS bundle under nodejs/node_modules/@bluestakes/token-manager, a file per face and a package.json', () => {
       expect(layer.packageDirectory).toBe(join(layerRoot, LAYER_PACKAGE_DIRECTORY));
-      expect(readdirSync(layer.packageDirectory).sort()).toEqual(['index.js', 'package.json']);
+      expect(readdirSync(layer.packageDirectory).sort()).toEqual([
+        'index.js',
+        'internal.js',
+        'library.js',
+        'package.json',
+      ]);
       const manifest = JSON.parse(readFileSync(join(layer.packageDirectory, 'package.json'), 'utf8'));
-      expect(manifest).toEqual({ name: LAYER_PACKAGE_NAME, version: expect.any(String), main: 'index.js' });
+      expect(manifest).toEqual({
+        name: LAYER_PACKAGE_NAME,
+        version: expect.any(String),
+        main: 'index.js',
+        exports: { '.': './index.js', './internal': './internal.js' },
+      });
       expect(manifest).not.toHaveProperty('type');
+    });
+
+    it('serves the public API and /internal through NODE_PATH, sharing one copy of the library, and nothing else', () => {
+      const probe = `
+        const face = (name) => { try { return Object.keys(require(name)).sort(); } catch (error) { return error.code; } };
+        const thrown = (run) => { try { run(); } catch (error) { return error; } };
+        const invalid = thrown(() => require('${LAYER_PACKAGE_NAME}/internal').parseCompanyId('not a number'));
+        console.log(JSON.stringify({
+          index: face('${LAYER_PACKAGE_NAME}'),
+          internal: face('${LAYER_PACKAGE_NAME}/internal'),
+          testing: face('${LAYER_PACKAGE_NAME}/testing'),
+          bundle: face('${LAYER_PACKAGE_NAME}/library.js'),
+          // What the error mapping relies on: an error raised behind /internal is the public class.
+          sameClasses: invalid instanceof require('${LAYER_PACKAGE_NAME}').InvalidInputError,
+        }));
+      `;
+      const output = execFileSync(process.execPath, ['-e', probe], {
+        cwd: root,
+        env: { PATH: process.env.PATH, NODE_PATH: join(layerRoot, 'nodejs', 'node_modules') },
+      });
+      const faces = JSON.parse(output.toString());
+      expect(faces.index).toEqual(Object.keys(publicFace).sort());
+      expect(faces.internal).toEqual(Object.keys(internalFace).sort());
+      expect(faces.testing).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+      expect(faces.bundle).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+      expect(faces.sameClasses).toBe(true);
     });
 
     it('carries the AWS SDK clients at the versions pinned in the library, the ones its tests run', () => {
@@ -271,7 +309,7 @@ describe('the layer and every handler bundle, loaded the way Lambda loads them',
         );
         expect(JSON.parse(readFileSync(testedManifest, 'utf8')).version, client).toBe(pinned[client]);
       }
-      const code = readFileSync(join(layer.packageDirectory, 'index.js'), 'utf8');
+      const code = readFileSync(join(layer.packageDirectory, 'library.js'), 'utf8');
       const leftToTheRuntime = new Set(code.match(/require\("@(aws-sdk|smithy)\/[^"]+"\)/g));
       // The one exception: the SDK's optional CRT signer (SigV4a only), required in a try/catch and
       // installed by nobody here, in Lambda neither.
@@ -306,7 +344,6 @@ describe('the layer and every handler bundle, loaded the way Lambda loads them',
 
     it.each(HTTP_ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))(
       '%s: loads with only its bundle and the layer, and answers',
-      { timeout: 60_000 },
       async (_name, route) => {
         const report = reportOf(await runProbe(route.handler, routeEvent(route.method, route.path)));
         const answer = report.answer as { statusCode: number; body: string };
@@ -318,7 +355,6 @@ describe('the layer and every handler bundle, loaded the way Lambda loads them',
 
     it.each(Object.entries(NON_ROUTE_HANDLERS))(
       '%s: loads with only its bundle and the layer, and answers its trigger',
-      { timeout: 60_000 },
       async (folder, { event, answer }) => {
         const report = reportOf(await runProbe(folder, event));
         expect(report.answer).toEqual(answer);
@@ -326,7 +362,7 @@ describe('the layer and every handler bundle, loaded the way Lambda loads them',
       },
     );
 
-    it('finds the SQL files copied next to the migration bundle', { timeout: 60_000 }, async () => {
+    it('finds the SQL files copied next to the migration bundle', async () => {
       expect(readdirSync(join(bundles.get('migrate-database')!.taskRoot, 'sql')).sort()).toEqual(SQL_FILES);
       const report = reportOf(
         await runProbe('migrate-database', NON_ROUTE_HANDLERS['migrate-database']!.event, {
@@ -354,6 +390,6 @@ describe('the layer and every handler bundle, loaded the way Lambda loads them',
       (path) => !path.startsWith(taskRoot + sep) && !path.startsWith(layerRoot + sep),
     );
     expect(outside, folder).toEqual([]);
-    expect(files, folder).toContain(join(layer.packageDirectory, 'index.js'));
+    expect(files, folder).toContain(join(layer.packageDirectory, 'library.js'));
   }
 });

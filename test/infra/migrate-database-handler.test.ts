@@ -10,14 +10,16 @@ import {
   ConfigurationError,
   DatabaseError,
   DatabaseUnavailableError,
-  initializeTokenKeyring,
-  isKeyringPlaceholder,
   type LogSink,
   MigrationError,
-  type MigrationReport,
-  parseTokenKeyring,
   SecretsUnavailableError,
 } from '@bluestakes/token-manager';
+import {
+  initializeTokenKeyring,
+  isKeyringPlaceholder,
+  type MigrationReport,
+  parseTokenKeyring,
+} from '@bluestakes/token-manager/internal';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
-import { isKeyringPlaceholder, METRICS_NAMESPACE, SERVICE_NAME } from '@bluestakes/token-manager';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '@bluestakes/token-manager/constants';
+import { isKeyringPlaceholder } from '@bluestakes/token-manager/internal';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES } from '../../functions/http-routes';
 import { digestSqlDirectory } from '../../lib/constructs/migrations';
-import { TOKEN_METRICS_NAMESPACE, TOKEN_METRICS_SERVICE } from '../../lib/constructs/monitoring';
+import { tokenMetric } from '../../lib/constructs/monitoring';
 import { REPOSITORY_ROOT, ROUTE_ACCESS } from '../../lib/token-service-stack';
 import { DEPLOYED_TIMINGS } from '../../local/deployed-timings';
 import { type SynthesizedStack, synthStack } from './synth-stack';
@@ -572,8 +573,14 @@ describe('TokenServiceStack with the default settings', () => {
     });
 
     it('reads the namespace and service dimension the library writes its metrics with', () => {
-      expect(TOKEN_METRICS_NAMESPACE).toBe(METRICS_NAMESPACE);
-      expect(TOKEN_METRICS_SERVICE).toBe(SERVICE_NAME);
+      const metric = tokenMetric('Login');
+      expect(metric.namespace).toBe(METRICS_NAMESPACE);
+      expect(metric.dimensions).toEqual({ service: SERVICE_NAME });
+      const [, alarm] = resources(template, 'AWS::CloudWatch::Alarm').find(
+        ([, resource]) => resource.Properties.MetricName === 'LoginFailure',
+      )!;
+      expect(alarm.Properties.Namespace).toBe(METRICS_NAMESPACE);
+      expect(alarm.Properties.Dimensions).toEqual([{ Name: 'service', Value: SERVICE_NAME }]);
     });
 
     it('charts hit rates, logins, failures, 429s, Data API retries and latency', () => {

@@ -3,32 +3,39 @@
  * protocol statement, and check a company's row after a fault (token decrypts under its version,
  * one audit event per version, no lease left past its expiry).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { decryptToken, parseTokenKeyring, TokenServiceError } from '@bluestakes/token-manager';
+import { TokenServiceError } from '@bluestakes/token-manager';
+import { decryptToken, parseTokenKeyring } from '@bluestakes/token-manager/internal';
 import type { FaultSpec } from '../../local/data-api-emulator';
 import { KEY_SECRET_ID, type TokenServiceHarness } from './token-service-harness';
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/**
+ * How long a call may take before it counts as a hang. It only catches hangs: how fast something
+ * fails or recovers is checked against the service's own settings (timeouts, budgets, holds), never
+ * against this, so a 2-core machine shared with other jobs, many times slower than an idle one,
+ * still passes.
+ */
+export const HANG_MS = 60_000;
 
-/** Polls `check` every 20 ms until it holds; throws (failing the test) after `ms`. */
-export async function waitUntil(
-  check: () => Promise<boolean> | boolean,
-  ms: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + ms;
+/** Polls `check` every 20 ms until it holds; throws (failing the test) after {@link HANG_MS}. */
+export async function waitUntil(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
+  const deadline = Date.now() + HANG_MS;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${HANG_MS} ms waiting for ${what}`);
     await sleep(20);
   }
 }
 
-/** Rejects with a plain Error naming `what` when `promise` has not settled within `ms`: a hang fails the test. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/** Rejects with a plain Error naming `what` when `promise` has not settled within {@link HANG_MS}. */
+export function within<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms (hang)`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not settle within ${HANG_MS} ms (hang)`)),
+      HANG_MS,
+    );
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
@@ -37,13 +44,13 @@ export type Outcome<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly error: unknown };
 
-/** Settles `promise` within `ms`; a timeout is a thrown Error (the test fails), any other rejection an outcome. */
-export async function outcomeOf<T>(promise: Promise<T>, ms: number, what: string): Promise<Outcome<T>> {
+/** Settles `promise`; a hang is a thrown Error (the test fails), any other rejection an outcome. */
+export async function outcomeOf<T>(promise: Promise<T>, what: string): Promise<Outcome<T>> {
   const guarded = promise.then(
     (value): Outcome<T> => ({ ok: true, value }),
     (error: unknown): Outcome<T> => ({ ok: false, error }),
   );
-  return within(guarded, ms, what);
+  return within(guarded, what);
 }
 
 /** The library error a failed outcome holds; fails the test for anything untyped. */

@@ -3,20 +3,22 @@ import { resolve } from 'node:path';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
-  applyMigrations,
-  createCountingMetricsSink,
-  createDataApiExecutor,
   createTokenManager,
-  credentialsSecretName,
   type Environment,
-  generateTokenKeyringSecret,
   type LogSink,
-  loadMigrationsFromDirectory,
   readTokenManagerConfig,
-  type SqlExecutor,
   type TokenManager,
   type TokenManagerOptions,
 } from '@bluestakes/token-manager';
+import {
+  applyMigrations,
+  createDataApiExecutor,
+  credentialsSecretName,
+  generateTokenKeyringSecret,
+  loadMigrationsFromDirectory,
+  type SqlExecutor,
+} from '@bluestakes/token-manager/internal';
+import { createCountingMetricsSink } from '@bluestakes/token-manager/testing';
 import {
   type BluestakesSimulator,
   type BluestakesSimulatorOptions,
@@ -73,15 +75,19 @@ export interface TokenServiceHarness {
   close(): Promise<void>;
 }
 
+/**
+ * Short rate-limit windows keep tests fast. Waits and timeouts are long, since on a loaded 2-core
+ * machine a login over loopback can take seconds: a test about a deadline or a timeout sets its own.
+ */
 const FAST_DEFAULTS: Environment = {
-  TOKEN_WAIT_TIMEOUT_MS: '15000',
-  TOKEN_LEASE_SECONDS: '30',
+  TOKEN_WAIT_TIMEOUT_MS: '60000',
+  TOKEN_LEASE_SECONDS: '60',
   RATE_LIMIT_MAX_REQUESTS: '1000',
   RATE_LIMIT_WINDOW_MS: '1000',
   RATE_LIMIT_SAFETY_MARGIN_MS: '100',
   RATE_LIMIT_MAX_WAIT_MS: '10000',
-  BLUESTAKES_LOGIN_TIMEOUT_MS: '3000',
-  BLUESTAKES_REQUEST_TIMEOUT_MS: '3000',
+  BLUESTAKES_LOGIN_TIMEOUT_MS: '10000',
+  BLUESTAKES_REQUEST_TIMEOUT_MS: '10000',
   DATA_API_RESUME_BUDGET_MS: '5000',
 };
 

@@ -1,12 +1,11 @@
 import {
-  type BluestakesClient,
   CredentialsRejectedError,
-  createBluestakesClient,
   TokenRejectedError,
   UpstreamNotFoundError,
   UpstreamRateLimitedError,
   UpstreamUnavailableError,
 } from '@bluestakes/token-manager';
+import { type BluestakesClient, createBluestakesClient } from '@bluestakes/token-manager/internal';
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type BluestakesSimulator, startBluestakesSimulator } from '../../../local/bluestakes-simulator';

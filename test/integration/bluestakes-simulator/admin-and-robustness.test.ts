@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -184,7 +185,7 @@ describe('hostile input', () => {
     const socket = connect(Number(port), hostname);
     socket.write('POST /api/login-json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n');
     socket.write('Content-Length: 500\r\n\r\n{"user');
-    while (sim.stats().totalRequests === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (sim.stats().totalRequests === 0) await sleep(5);
 
     socket.destroy();
 

@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type BluestakesSimulator, startBluestakesSimulator } from '../../../local/bluestakes-simulator';
-import { getWithToken, jwtPart, loginJson, messageOf, request, sleep, tokenFor } from './http-client';
+import { getWithToken, jwtPart, loginJson, messageOf, request, tokenFor } from './http-client';
 
 const ACCOUNTS = [
   { username: 'alpha', password: 'alpha-pass', tickets: 3 },

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type BluestakesSimulator, startBluestakesSimulator } from '../../../local/bluestakes-simulator';
 import { getWithToken, loginJson, request, tokenFor } from './http-client';
@@ -130,7 +131,7 @@ describe('hangs and drops', () => {
       () => 'answered',
       () => 'cut',
     );
-    while (own.stats().faultsInjected.hang === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (own.stats().faultsInjected.hang === 0) await sleep(10);
 
     await own.close();
 

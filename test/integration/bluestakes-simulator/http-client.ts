@@ -52,7 +52,3 @@ export function jwtPart(token: string, index: 0 | 1): Record<string, unknown> {
 export function messageOf(result: HttpResult): unknown {
   return (result.body as { message?: unknown }).message;
 }
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

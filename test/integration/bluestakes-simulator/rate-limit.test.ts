@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BluestakesSimulator, startBluestakesSimulator } from '../../../local/bluestakes-simulator';
 import { maxInSlidingWindow } from '../../../local/bluestakes-simulator/rate-limiter';
-import { getWithToken, type HttpResult, loginJson, sleep, tokenFor } from './http-client';
+import { getWithToken, type HttpResult, loginJson, tokenFor } from './http-client';
 
 let sim: BluestakesSimulator;
 let alpha: string;

@@ -4,14 +4,16 @@ import {
   CompanyEnabledError,
   CompanyNameTakenError,
   CompanyNotFoundError,
-  type CompanyRegistry,
   CredentialsNotFoundError,
+  InvalidInputError,
+} from '@bluestakes/token-manager';
+import {
+  type CompanyRegistry,
   createCompanyRegistry,
   createDataApiTokenStore,
   createSecretsManagerCredentialsStore,
   credentialsSecretName,
-  InvalidInputError,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataApiTicketRepository } from '../../../functions/tickets';
 import {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BadRequestException,
   DatabaseErrorException,
@@ -18,7 +19,6 @@ import { DEFAULT_LIMITS } from '../../../local/data-api-emulator';
 import { availableBackends } from '../../support/data-api';
 import { rejectionOf, str, useDataApi } from './harness';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const SIGNED = { authorization: 'AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/rds-data/aws4_request' };
 
 describe.each(availableBackends)('Data API emulator protocol and limits (%s)', (backend) => {

@@ -1,5 +1,6 @@
 import { Agent } from 'node:http';
-import { parseCompanyId, setDefaultCompanyRegistry, setDefaultTokenManager } from '@bluestakes/token-manager';
+import { parseCompanyId } from '@bluestakes/token-manager/internal';
+import { setDefaultCompanyRegistry, setDefaultTokenManager } from '@bluestakes/token-manager/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalApiGateway, startLocalApiGateway } from '../../../local/api-gateway';

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { setDefaultTokenManager } from '@bluestakes/token-manager';
+import { setDefaultTokenManager } from '@bluestakes/token-manager/testing';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES } from '../../../functions/http-routes';

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
+import { MigrationError } from '@bluestakes/token-manager';
 import {
   applyMigrations,
   createDataApiExecutor,
   loadMigrationsFromDirectory,
   type Migration,
-  MigrationError,
   type SqlExecutor,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
 import { afterEach, describe, expect, it } from 'vitest';
 import { availableBackends, startTestDataApi, type TestDataApi } from '../../support/data-api';
 

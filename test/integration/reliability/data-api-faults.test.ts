@@ -1,4 +1,5 @@
-import { createCountingMetricsSink, TokenServiceError } from '@bluestakes/token-manager';
+import { TokenServiceError } from '@bluestakes/token-manager';
+import { createCountingMetricsSink } from '@bluestakes/token-manager/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkCompanyRow,
@@ -48,7 +49,7 @@ describe('Data API faults in the middle of a refresh', () => {
     const tap = faultOnStatement(harness, client, 'write-back', { kind: 'statementTimeout', count: 2 });
     const manager = harness.createManager({ rdsDataClient: client });
 
-    const token = await within(manager.getOrRefreshToken(id), 15_000, 'getOrRefreshToken');
+    const token = await within(manager.getOrRefreshToken(id), 'getOrRefreshToken');
 
     expect(tap.sent.filter((kind) => kind === 'write-back')).toHaveLength(3);
     expect(upstreamLogins(harness, username)).toBe(1);
@@ -62,7 +63,7 @@ describe('Data API faults in the middle of a refresh', () => {
     const tap = faultOnStatement(harness, client, 'lease', { kind: 'resuming', count: 2 });
     const manager = harness.createManager({ rdsDataClient: client });
 
-    const token = await within(manager.getOrRefreshToken(id), 15_000, 'getOrRefreshToken');
+    const token = await within(manager.getOrRefreshToken(id), 'getOrRefreshToken');
 
     expect(tap.sent.filter((kind) => kind === 'lease')).toHaveLength(3);
     expect(upstreamLogins(harness, username)).toBe(1);
@@ -76,7 +77,7 @@ describe('Data API faults in the middle of a refresh', () => {
     const metrics = createCountingMetricsSink();
     const manager = harness.createManager({ rdsDataClient: client, metrics });
 
-    const token = await within(manager.getOrRefreshToken(id), 15_000, 'getOrRefreshToken');
+    const token = await within(manager.getOrRefreshToken(id), 'getOrRefreshToken');
 
     // A take that may have applied is not sent again (it would spend two slots for one call); whether
     // it did or not, the per-container budget decided instead of failing the call.
@@ -97,7 +98,7 @@ describe('Data API faults in the middle of a refresh', () => {
     const tap = loseResponseOfStatement(client, 'write-back');
     const manager = harness.createManager({ rdsDataClient: client });
 
-    const token = await within(manager.getOrRefreshToken(id), 15_000, 'getOrRefreshToken');
+    const token = await within(manager.getOrRefreshToken(id), 'getOrRefreshToken');
 
     // The retry matched nothing (the version had moved): the fence kept it from writing twice.
     expect(tap.sent.filter((kind) => kind === 'write-back')).toHaveLength(2);
@@ -109,9 +110,7 @@ describe('Data API faults in the middle of a refresh', () => {
       leaseRemainingMs: 0,
     });
     // Another container reads the committed token: no second login.
-    expect(await within(harness.createManager().getOrRefreshToken(id), 15_000, 'second container')).toBe(
-      token,
-    );
+    expect(await within(harness.createManager().getOrRefreshToken(id), 'second container')).toBe(token);
     expect(upstreamLogins(harness, username)).toBe(1);
   });
 
@@ -124,7 +123,7 @@ describe('Data API faults in the middle of a refresh', () => {
       env: { DATA_API_RESUME_BUDGET_MS: '1500' },
     });
 
-    const error = typedError(await outcomeOf(manager.getOrRefreshToken(id), 15_000, 'getOrRefreshToken'));
+    const error = typedError(await outcomeOf(manager.getOrRefreshToken(id), 'getOrRefreshToken'));
     harness.dataApi.emulator.clearFaults();
 
     expect(error.code).toBe('DATABASE_UNAVAILABLE');
@@ -133,7 +132,7 @@ describe('Data API faults in the middle of a refresh', () => {
     expect(during).toMatchObject({ token: undefined, version: 0, tokenWrites: 0 });
     expect(during.leaseRemainingMs).toBeLessThanOrEqual(LEASE_SECONDS * 1000);
 
-    const token = await within(harness.createManager().getOrRefreshToken(id), 15_000, 'next caller');
+    const token = await within(harness.createManager().getOrRefreshToken(id), 'next caller');
     // One login was spent on the write that never landed, one by the next caller: the bound is two.
     expect(upstreamLogins(harness, username)).toBe(2);
     expect(await checkCompanyRow(harness, id)).toMatchObject({
@@ -146,7 +145,7 @@ describe('Data API faults in the middle of a refresh', () => {
 
   it('serves the still-valid token while the database fails the write-back of a due refresh', async () => {
     const { id, username } = company(5);
-    const first = await within(harness.createManager().getOrRefreshToken(id), 15_000, 'first token');
+    const first = await within(harness.createManager().getOrRefreshToken(id), 'first token');
     await harness.sql(
       'UPDATE companies SET bluestakes_token_refresh_at = now() WHERE id = CAST(:id AS bigint)',
       {
@@ -160,7 +159,7 @@ describe('Data API faults in the middle of a refresh', () => {
       env: { DATA_API_RESUME_BUDGET_MS: '1500' },
     });
 
-    const served = await within(manager.getOrRefreshToken(id), 15_000, 'getOrRefreshToken');
+    const served = await within(manager.getOrRefreshToken(id), 'getOrRefreshToken');
     harness.dataApi.emulator.clearFaults();
 
     expect(served).toBe(first);
@@ -174,7 +173,7 @@ describe('Data API faults in the middle of a refresh', () => {
     loseResponseOfStatement(client, 'lease');
     const manager = harness.createManager({ rdsDataClient: client, env: { TOKEN_WAIT_TIMEOUT_MS: '1000' } });
 
-    const error = typedError(await outcomeOf(manager.getOrRefreshToken(id), 15_000, 'getOrRefreshToken'));
+    const error = typedError(await outcomeOf(manager.getOrRefreshToken(id), 'getOrRefreshToken'));
 
     // The retried lease statement found the lease live (its own) and the caller waited for it.
     expect(error.code).toBe('TOKEN_UNAVAILABLE');
@@ -182,11 +181,7 @@ describe('Data API faults in the middle of a refresh', () => {
     expect(harness.simulator.stats().requestsByAccount[username]).toBeUndefined();
     expect((await checkCompanyRow(harness, id)).leaseRemainingMs).toBeLessThanOrEqual(LEASE_SECONDS * 1000);
 
-    const token = await within(
-      harness.createManager().getOrRefreshToken(id),
-      15_000,
-      'after the lease lapsed',
-    );
+    const token = await within(harness.createManager().getOrRefreshToken(id), 'after the lease lapsed');
     expect(upstreamLogins(harness, username)).toBe(1);
     expect(await checkCompanyRow(harness, id)).toMatchObject({ token, version: 1, leaseRemainingMs: 0 });
   });
@@ -196,7 +191,7 @@ describe('Data API faults in the middle of a refresh', () => {
     const manager = harness.createManager({ env: { DATA_API_RESUME_BUDGET_MS: '1500' } });
     harness.dataApi.emulator.injectFaults({ kind: 'resuming', count: 100 });
 
-    const outcome = await outcomeOf(manager.getOrRefreshToken(id), 15_000, 'getOrRefreshToken');
+    const outcome = await outcomeOf(manager.getOrRefreshToken(id), 'getOrRefreshToken');
     harness.dataApi.emulator.clearFaults();
 
     const error = typedError(outcome);
@@ -204,7 +199,7 @@ describe('Data API faults in the middle of a refresh', () => {
     expect(error.code).toBe('DATABASE_UNAVAILABLE');
     expect(error.retryAfterMs).toBeGreaterThanOrEqual(1_000);
     expect(upstreamLogins(harness, username)).toBe(0);
-    const token = await within(manager.getOrRefreshToken(id), 15_000, 'after the resume');
+    const token = await within(manager.getOrRefreshToken(id), 'after the resume');
     expect(await checkCompanyRow(harness, id)).toMatchObject({ token, version: 1, tokenWrites: 1 });
   });
 });

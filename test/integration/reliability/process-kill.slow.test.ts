@@ -4,17 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createTokenManager, readTokenManagerConfig, type TokenManager } from '@bluestakes/token-manager';
 import {
-  createCountingMetricsSink,
   createDataApiExecutor,
-  createTokenManager,
   credentialsSecretName,
   decryptToken,
   parseTokenKeyring,
-  readTokenManagerConfig,
   type SqlExecutor,
-  type TokenManager,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
+import { createCountingMetricsSink } from '@bluestakes/token-manager/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '../../../local/bluestakes-simulator';
 import { ROOT, type StackProcess, startStackProcess } from '../../../scripts/load/stack-process';
@@ -89,22 +87,18 @@ describe('a lease holder killed with SIGKILL in the middle of its login', () => 
     const exited = new Promise((resolveExit) => worker.once('exit', (_code, signal) => resolveExit(signal)));
 
     // Kill it once it holds the lease and its login is in flight upstream.
-    await waitUntil(
-      async () => {
-        const [row] = await harness.sql(
-          'SELECT token_lease_owner AS owner FROM companies WHERE id = CAST(:id AS bigint)',
-          {
-            id,
-          },
-        );
-        return (
-          row?.owner === 'doomed-container' &&
-          (harness.simulator.stats().requestsByEndpoint[LOGIN_ENDPOINT] ?? 0) > 0
-        );
-      },
-      20_000,
-      'the worker to hold the lease and send its login',
-    );
+    await waitUntil(async () => {
+      const [row] = await harness.sql(
+        'SELECT token_lease_owner AS owner FROM companies WHERE id = CAST(:id AS bigint)',
+        {
+          id,
+        },
+      );
+      return (
+        row?.owner === 'doomed-container' &&
+        (harness.simulator.stats().requestsByEndpoint[LOGIN_ENDPOINT] ?? 0) > 0
+      );
+    }, 'the worker to hold the lease and send its login');
     worker.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     const [orphan] = await harness.sql(
@@ -114,7 +108,7 @@ describe('a lease holder killed with SIGKILL in the middle of its login', () => 
     expect(orphan?.live).toBe(true);
     harness.simulator.configure({ latencyMs: 0 });
 
-    const token = await within(harness.createManager().getOrRefreshToken(id), 15_000, 'the survivor');
+    const token = await within(harness.createManager().getOrRefreshToken(id), 'the survivor');
 
     const row = await checkCompanyRow(harness, id);
     expect(row).toMatchObject({ token, version: 1, tokenWrites: 1, loginEvents: 1, leaseRemainingMs: 0 });
@@ -199,7 +193,7 @@ describe('the whole local stack killed with SIGKILL in the middle of a refresh, 
     const prefix = stack.env.CREDENTIALS_SECRET_PREFIX!;
     const companies = DEMO_ACCOUNTS.map((_, index) => String(index + 1));
 
-    const firstToken = await within(before.manager.getOrRefreshToken('1'), 15_000, 'company 1 token');
+    const firstToken = await within(before.manager.getOrRefreshToken('1'), 'company 1 token');
     const firstRow = await before.row('1');
     const keyring = await before.secret(keyringSecretId);
     const credentials = await Promise.all(
@@ -208,16 +202,12 @@ describe('the whole local stack killed with SIGKILL in the middle of a refresh, 
 
     // Company 2's refresh: lease taken, login in flight (the simulator answers after 10 s), then SIGKILL.
     await before.simulator('/__sim/config', { latencyMs: 10_000 });
-    const refresh = outcomeOf(before.manager.getOrRefreshToken('2'), 15_000, 'the refresh cut by the kill');
-    await waitUntil(
-      async () => {
-        const stats = await before.simulator('/__sim/stats');
-        const byEndpoint = stats.requestsByEndpoint as Record<string, number>;
-        return (byEndpoint[LOGIN_ENDPOINT] ?? 0) >= 2 && (await before.row('2')).lease_live === true;
-      },
-      10_000,
-      'company 2 to be mid-login under its lease',
-    );
+    const refresh = outcomeOf(before.manager.getOrRefreshToken('2'), 'the refresh cut by the kill');
+    await waitUntil(async () => {
+      const stats = await before.simulator('/__sim/stats');
+      const byEndpoint = stats.requestsByEndpoint as Record<string, number>;
+      return (byEndpoint[LOGIN_ENDPOINT] ?? 0) >= 2 && (await before.row('2')).lease_live === true;
+    }, 'company 2 to be mid-login under its lease');
     expect(await stack.stop('SIGKILL')).toBe('SIGKILL');
 
     // The caller gets a typed error in bounded time, not a hang.
@@ -237,11 +227,9 @@ describe('the whole local stack killed with SIGKILL in the middle of a refresh, 
       decryptToken(parseTokenKeyring(keyring!), String(sameRow.token), { companyId: '1', version: '1' }),
     ).toBe(firstToken);
     // Company 1 is served from the database without a login at the new simulator.
-    expect(await within(after.manager.getOrRefreshToken('1'), 15_000, 'company 1 after restart')).toBe(
-      firstToken,
-    );
+    expect(await within(after.manager.getOrRefreshToken('1'), 'company 1 after restart')).toBe(firstToken);
 
-    const secondToken = await within(after.manager.getOrRefreshToken('2'), 15_000, 'company 2 after restart');
+    const secondToken = await within(after.manager.getOrRefreshToken('2'), 'company 2 after restart');
     const second = await after.row('2');
     expect(second).toMatchObject({ version: '1', lease_live: false, logins: '1' });
     expect(

@@ -64,5 +64,5 @@ describe('adaptive upstream rate limit', () => {
     expect(stats.learned_rate_limits).toHaveLength(1);
     expect(stats.learned_rate_limits?.[0]?.limit).toBeLessThanOrEqual(REAL);
     expect(stats.learned_rate_limits?.[0]?.key).toMatch(/^account:[0-9a-f]{16}$/);
-  }, 60_000);
+  });
 });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { TokenManager } from '@bluestakes/token-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHeldClock } from '../../support/held-clock';
@@ -10,8 +11,6 @@ const WINDOW_MS = 1_000;
 // one busy process, so the margin is a whole window. Only a call held up more than 1 s between the
 // two could still meet a 429; a limiter that does not limit meets one on most calls.
 const SAFETY_MARGIN_MS = 1_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,4 +1,5 @@
-import { ConfigurationError, readDatabaseSettings, readTokenManagerConfig } from '@bluestakes/token-manager';
+import { ConfigurationError, readTokenManagerConfig } from '@bluestakes/token-manager';
+import { readDatabaseSettings } from '@bluestakes/token-manager/internal';
 import { describe, expect, it } from 'vitest';
 
 const minimal = {

@@ -1,4 +1,4 @@
-import { validateCredentials } from '@bluestakes/token-manager';
+import { validateCredentials } from '@bluestakes/token-manager/internal';
 import { describe, expect, it } from 'vitest';
 
 describe('validateCredentials', () => {

@@ -1,11 +1,11 @@
+import { TokenDecryptionError } from '@bluestakes/token-manager';
 import {
   decryptToken,
   encryptedTokenKeyId,
   encryptToken,
   generateTokenKeyringSecret,
   parseTokenKeyring,
-  TokenDecryptionError,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
 import { describe, expect, it } from 'vitest';
 
 const keyring = parseTokenKeyring(generateTokenKeyringSecret('k1'));

@@ -1,4 +1,4 @@
-import { backoffDelayMs } from '@bluestakes/token-manager';
+import { backoffDelayMs } from '@bluestakes/token-manager/internal';
 import { describe, expect, it } from 'vitest';
 
 const delays = (jitter: 'none' | 'equal' | 'full', random: () => number, capMs?: number) =>

@@ -9,13 +9,8 @@ import {
 } from '@aws-sdk/client-rds-data';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
-import {
-  ConfigurationError,
-  createDataApiExecutor,
-  DatabaseError,
-  DatabaseUnavailableError,
-  sqlJson,
-} from '@bluestakes/token-manager';
+import { ConfigurationError, DatabaseError, DatabaseUnavailableError } from '@bluestakes/token-manager';
+import { createDataApiExecutor, sqlJson } from '@bluestakes/token-manager/internal';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const rdsData = mockClient(RDSDataClient);

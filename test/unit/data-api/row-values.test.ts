@@ -5,7 +5,7 @@ import {
   requiredTime,
   textOrNull,
   timeOrNull,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
 import { describe, expect, it } from 'vitest';
 
 describe('Data API row values', () => {

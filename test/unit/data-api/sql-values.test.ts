@@ -1,4 +1,8 @@
-import { extractSqlState, parseDataApiTimestamp, toDataApiTimestamp } from '@bluestakes/token-manager';
+import {
+  extractSqlState,
+  parseDataApiTimestamp,
+  toDataApiTimestamp,
+} from '@bluestakes/token-manager/internal';
 import { describe, expect, it } from 'vitest';
 
 describe('Data API value mapping', () => {

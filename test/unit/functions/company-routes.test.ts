@@ -4,8 +4,8 @@ import {
   CompanyNameTakenError,
   CompanyNotFoundError,
   SecretsUnavailableError,
-  setDefaultCompanyRegistry,
 } from '@bluestakes/token-manager';
+import { setDefaultCompanyRegistry } from '@bluestakes/token-manager/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler as createCompany } from '../../../functions/create-company/handler';
 import { handler as deleteCompany } from '../../../functions/delete-company/handler';

@@ -14,7 +14,6 @@ import {
   MigrationError,
   RateLimitExceededError,
   SecretsUnavailableError,
-  setDefaultTokenManager,
   TokenDecryptionError,
   TokenRejectedError,
   TokenServiceError,
@@ -24,9 +23,11 @@ import {
   UpstreamRateLimitedError,
   UpstreamUnavailableError,
 } from '@bluestakes/token-manager';
+import { setDefaultTokenManager } from '@bluestakes/token-manager/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/get-token-stats/handler';
-import { DependencyUnavailableError, INTERNAL_ERROR_MESSAGE, mapError } from '../../../functions/shared';
+import { INTERNAL_ERROR_MESSAGE, mapError } from '../../../functions/shared';
+import { DependencyUnavailableError } from '../../../functions/tickets';
 import { restApiEvent } from '../../../local/api-gateway/rest-api-event';
 import { createFakeTokenManager } from './support/fake-token-manager';
 import { captureOutput, expectDocumented, expectStandardHeaders, invoke } from './support/http-test-kit';

@@ -1,4 +1,5 @@
-import { DatabaseUnavailableError, setDefaultTokenManager } from '@bluestakes/token-manager';
+import { DatabaseUnavailableError } from '@bluestakes/token-manager';
+import { setDefaultTokenManager } from '@bluestakes/token-manager/testing';
 import type { ScheduledEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/run-scheduled-cleanup/handler';

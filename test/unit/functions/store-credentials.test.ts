@@ -1,4 +1,4 @@
-import { setDefaultTokenManager } from '@bluestakes/token-manager';
+import { setDefaultTokenManager } from '@bluestakes/token-manager/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/store-credentials/handler';
 import { type RestEventInit, restApiEvent } from '../../../local/api-gateway/rest-api-event';

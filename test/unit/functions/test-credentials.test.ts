@@ -1,4 +1,5 @@
-import { setDefaultTokenManager, UpstreamUnavailableError } from '@bluestakes/token-manager';
+import { UpstreamUnavailableError } from '@bluestakes/token-manager';
+import { setDefaultTokenManager } from '@bluestakes/token-manager/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/test-credentials/handler';
 import { restApiEvent } from '../../../local/api-gateway/rest-api-event';

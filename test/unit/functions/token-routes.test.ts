@@ -1,4 +1,5 @@
-import { DatabaseUnavailableError, setDefaultTokenManager } from '@bluestakes/token-manager';
+import { DatabaseUnavailableError } from '@bluestakes/token-manager';
+import { setDefaultTokenManager } from '@bluestakes/token-manager/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler as cleanupTokens } from '../../../functions/cleanup-tokens/handler';
 import { handler as clearToken } from '../../../functions/clear-token/handler';

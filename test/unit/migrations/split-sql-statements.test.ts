@@ -1,4 +1,4 @@
-import { splitSqlStatements } from '@bluestakes/token-manager';
+import { splitSqlStatements } from '@bluestakes/token-manager/internal';
 import { describe, expect, it } from 'vitest';
 
 describe('splitSqlStatements', () => {

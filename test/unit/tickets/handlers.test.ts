@@ -1,4 +1,5 @@
-import { RateLimitExceededError, setDefaultTokenManager } from '@bluestakes/token-manager';
+import { RateLimitExceededError } from '@bluestakes/token-manager';
+import { setDefaultTokenManager } from '@bluestakes/token-manager/testing';
 import type { ScheduledEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler as getTicketLocation } from '../../../functions/get-ticket-location/handler';

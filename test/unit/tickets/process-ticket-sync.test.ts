@@ -1,4 +1,5 @@
-import { setDefaultTokenManager, UpstreamBadResponseError } from '@bluestakes/token-manager';
+import { UpstreamBadResponseError } from '@bluestakes/token-manager';
+import { setDefaultTokenManager } from '@bluestakes/token-manager/testing';
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/process-ticket-sync/handler';

@@ -1,4 +1,5 @@
-import { InvalidInputError, parseCompanyId } from '@bluestakes/token-manager';
+import { InvalidInputError } from '@bluestakes/token-manager';
+import { parseCompanyId } from '@bluestakes/token-manager/internal';
 import { describe, expect, it } from 'vitest';
 
 describe('parseCompanyId', () => {

@@ -1,10 +1,10 @@
+import { CompanyNotFoundError } from '@bluestakes/token-manager';
 import {
   type Company,
-  CompanyNotFoundError,
   type CompanyRegistry,
   parseCompanyId,
   parseCompanyPageQuery,
-} from '@bluestakes/token-manager';
+} from '@bluestakes/token-manager/internal';
 
 export const COMPANY: Company = {
   id: '7',

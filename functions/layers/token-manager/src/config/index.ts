@@ -1,3 +1,2 @@
-export * from './defaults';
 export * from './env-readers';
 export * from './token-manager-config';

@@ -10,7 +10,10 @@ import {
   DEFAULT_TOKEN_TTL_SECONDS,
   RATE_LIMIT_SCOPES,
   type RateLimitScope,
-} from './defaults';
+} from '../constants';
+
+export { DEFAULT_BLUESTAKES_BASE_URL, DEFAULT_CREDENTIALS_SECRET_PREFIX } from '../constants';
+
 import {
   type Environment,
   optionalChoice,

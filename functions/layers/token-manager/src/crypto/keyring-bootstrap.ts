@@ -3,14 +3,11 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { KEYRING_PLACEHOLDER } from '../constants';
 import { SecretsUnavailableError } from '../errors';
 import { generateTokenKeyringSecret, parseTokenKeyring } from './token-cipher';
 
-/**
- * The marker a deployment writes into the key secret before the first keyring exists (CloudFormation
- * cannot generate the keyring JSON itself). Only this exact marker is ever replaced.
- */
-export const KEYRING_PLACEHOLDER = { field: 'keyringStatus', value: 'uninitialized' } as const;
+export { KEYRING_PLACEHOLDER };
 
 export type KeyringInitialization = 'created' | 'present';
 

@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../constants';
 
-export const SERVICE_NAME = 'bluestakes-token-service';
-export const METRICS_NAMESPACE = 'BluestakesTokenService';
+export { METRICS_NAMESPACE, SERVICE_NAME };
 
 /** The library's metric names (EMF, unit Count). Company ids go in logs, never in dimensions. */
 export type TokenMetricName =

@@ -1,12 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { setDefaultTokenManager } from '@bluestakes/token-manager';
+import { setDefaultTokenManager } from '@bluestakes/token-manager/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES, type HttpRoute } from '../../../functions/http-routes';
 import { type LocalApiGateway, loadFunctionHandler, startLocalApiGateway } from '../../../local/api-gateway';
 import { ROOT } from '../../../scripts/load/stack-process';
 import { startTokenServiceHarness, type TokenServiceHarness } from '../../support/token-service-harness';
-import { rawRequest } from '../http-api/raw-http';
+import { rawRequest } from './raw-http';
 
 /**
  * What someone without the API key, or with it and bad intent, can make the service do: the local

@@ -3,13 +3,15 @@ import { inspect } from 'node:util';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
-  createDataApiExecutor,
   createTokenManager,
   getDefaultTokenManager,
-  parseTokenKeyring,
   readTokenManagerConfig,
-  type SqlExecutor,
 } from '@bluestakes/token-manager';
+import {
+  createDataApiExecutor,
+  parseTokenKeyring,
+  type SqlExecutor,
+} from '@bluestakes/token-manager/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '../../../local/bluestakes-simulator';
 import { type LocalStack, startLocalStack } from '../../../local/local-stack';
