@@ -1,5 +1,4 @@
 import type { Environment } from '@bluestakes/token-manager';
-import { DEFAULT_RATE_LIMIT_MAX_WAIT_MS } from '@bluestakes/token-manager/constants';
 import {
   type DatabaseSettings,
   optionalInteger,
@@ -59,10 +58,7 @@ export function readTicketsConfig(env: Environment): TicketsConfig {
       min: 1000,
       max: 28_000,
     }),
-    upstreamMaxWaitMs: optionalInteger(env, 'RATE_LIMIT_MAX_WAIT_MS', DEFAULT_RATE_LIMIT_MAX_WAIT_MS, {
-      min: 0,
-      max: 300_000,
-    }),
+    upstreamMaxWaitMs: optionalInteger(env, 'RATE_LIMIT_MAX_WAIT_MS', 10_000, { min: 0, max: 300_000 }),
   };
 }
 
