@@ -13,7 +13,7 @@ import type {
   BluestakesClientOptions,
   BluestakesOperation,
 } from './client-types';
-import { defaultDispatcher, sendUpstream, type Transport, type UpstreamReply } from './http';
+import { type HttpDispatcher, sendUpstream, type Transport, type UpstreamReply } from './http';
 import { isRecord } from './json';
 import { upstreamSnippet } from './redact';
 import { parseSecondaryFunctions, parseTicket, parseTicketResponses } from './response-shapes';
@@ -160,14 +160,16 @@ function httpDate(value: string | string[] | undefined): Date | undefined {
 }
 
 /**
- * Builds a Bluestakes API client over undici. It validates input, maps every upstream status and
- * transport failure onto the library's error classes, never retries, and never puts a password or a
- * token into a message. Throws `ConfigurationError` for unusable options.
+ * Builds a Bluestakes API client over an HTTP dispatcher. It validates input, maps every upstream
+ * status and transport failure onto the library's error classes, never retries, and never puts a
+ * password or a token into a message. Throws `ConfigurationError` for unusable options.
  */
-export function createBluestakesClient(options: BluestakesClientOptions): BluestakesClient {
+export function createBluestakesHttpClient(
+  options: BluestakesClientOptions & { readonly dispatcher: HttpDispatcher },
+): BluestakesClient {
   const settings = settingsFrom(options);
   const transport: Transport = {
-    dispatcher: options.dispatcher ?? defaultDispatcher(),
+    dispatcher: options.dispatcher,
     beforeRequest: options.beforeRequest,
   };
 

@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Agent, type Dispatcher } from 'undici';
 import { UpstreamUnavailableError } from '../errors';
 import type { BluestakesCallContext, BluestakesCallInfo, BluestakesOperation } from './client-types';
 
@@ -13,15 +12,25 @@ const TIMEOUT_CODES = new Set([
   'ETIMEDOUT',
 ]);
 
-let sharedAgent: Agent | undefined;
-
 /**
- * The process-wide keep-alive Agent. One per process, created on first use, so a warm Lambda reuses
- * its TLS connection to Bluestakes across invocations.
+ * The one method of an undici `Dispatcher` the client uses (any Agent, Pool or MockAgent has it): the
+ * port between the client and the socket pool, which `wiring/undici-http.ts` supplies.
  */
-export function defaultDispatcher(): Dispatcher {
-  sharedAgent ??= new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 16 });
-  return sharedAgent;
+export interface HttpDispatcher {
+  request(options: {
+    origin: string;
+    path: string;
+    method: 'GET' | 'POST';
+    headers: Record<string, string>;
+    body: string | null;
+    signal: AbortSignal;
+  }): Promise<HttpResponse>;
+}
+
+export interface HttpResponse {
+  readonly statusCode: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: AsyncIterable<unknown> & { text(): Promise<string> };
 }
 
 export interface UpstreamRequest {
@@ -44,7 +53,7 @@ export interface UpstreamReply {
 }
 
 export interface Transport {
-  dispatcher: Dispatcher;
+  dispatcher: HttpDispatcher;
   beforeRequest: ((call: BluestakesCallInfo) => Promise<void>) | undefined;
 }
 

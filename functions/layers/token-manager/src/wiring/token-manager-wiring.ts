@@ -13,16 +13,20 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Dispatcher } from 'undici';
-import { type BluestakesClient, createBluestakesClient } from '../bluestakes';
+import type { BluestakesClient } from '../bluestakes/client-types';
 import type { TokenManagerConfig } from '../config';
-import { type CredentialsStore, createSecretsManagerCredentialsStore } from '../credentials';
-import { createSecretsManagerKeyringSource, type KeyringSource } from '../crypto';
-import { createDataApiExecutor, type SqlExecutor } from '../data-api';
+import type { CredentialsStore } from '../credentials/credentials-store';
+import type { KeyringSource } from '../crypto/keyring-source';
+import type { SqlExecutor } from '../data-api/data-api-executor';
 import { type LogSink, type MetricsSink, powertoolsLogSink, powertoolsMetricsSink } from '../observability';
-import { createDataApiRateLimiter, type UpstreamRateLimiter } from '../rate-limit';
-import { createDataApiTokenStore, type TokenStore } from '../store';
+import { createDataApiRateLimiter, type UpstreamRateLimiter } from '../rate-limit/upstream-rate-limiter';
+import { createDataApiTokenStore } from '../store/data-api-token-store';
+import type { TokenStore } from '../store/token-store';
 import { createTokenManagerCore, validateTokenManagerConfig } from '../token-manager/token-manager';
 import type { TokenManager } from '../token-manager/token-manager-types';
+import { createDataApiExecutor } from './rds-data';
+import { createSecretsManagerCredentialsStore, createSecretsManagerKeyringSource } from './secrets-manager';
+import { createBluestakesClient } from './undici-http';
 
 export interface TokenManagerOptions {
   readonly config: TokenManagerConfig;
