@@ -4,10 +4,13 @@
  * Bluestakes client, clock, sleep, log and metrics sinks), never on an SDK client or a socket;
  * `wiring/token-manager-wiring.ts` builds the production adapters and calls `createTokenManagerCore`.
  *
- *   token-manager (this file) ─► token-protocol ─► lease-refresh ─► account-siblings
- *        │                            │                 └─► token-lifetime, login-holds
- *        ├─► authenticated-request ───┘ (retry once)     └─► token-sealing (keyring)
- *        └─► token-status-view (the HTTP-shaped answers)
+ *   token-manager (this file)
+ *     ├─► token-protocol: L1 cache, single flight, row read, lease, stale serve, waiting
+ *     │     └─► lease-refresh: credentials, login, fenced write-back, login holds, token lifetime
+ *     │           └─► account-siblings: adopt or hand on a token of the same Bluestakes account
+ *     │         (all three seal and open tokens through token-sealing, over the keyring port)
+ *     ├─► authenticated-request: the retry-once call policy around a request
+ *     └─► token-status-view: the HTTP-shaped (snake_case) answers
  */
 import type { BluestakesLogin } from '../bluestakes';
 import type { TokenManagerConfig } from '../config';
