@@ -21,16 +21,10 @@ import {
   SIBLINGS_SQL,
   STORE_SQL,
   tokenParams,
+  toWritten,
   WRITE_FENCED_SQL,
 } from './token-protocol-sql';
-import type {
-  CleanupResult,
-  LoginHoldReason,
-  TokenRow,
-  TokenStats,
-  TokenStore,
-  WrittenToken,
-} from './token-store';
+import type { CleanupResult, LoginHoldReason, TokenRow, TokenStats, TokenStore } from './token-store';
 
 function text(value: ResultValue | undefined): string | null {
   return value === null || value === undefined ? null : String(value);
@@ -82,15 +76,6 @@ interface FenceRow {
   readonly fence: string;
   readonly credentialsVersion: string;
   readonly encryptedToken: string | null;
-}
-
-function toWritten(row: Row | undefined): WrittenToken | undefined {
-  if (row === undefined) return undefined;
-  return {
-    version: String(row.version),
-    expiresInMs: Number(row.expires_in_ms),
-    refreshInMs: Number(row.refresh_in_ms),
-  };
 }
 
 /** The token store over Aurora PostgreSQL through the RDS Data API: one statement per protocol step. */

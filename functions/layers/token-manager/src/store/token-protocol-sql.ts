@@ -1,5 +1,6 @@
 /** The statements of the token protocol, one per step; every time is the database's `now()`. */
-import type { TokenWrite } from './token-store';
+import type { Row } from '../data-api/data-api-executor';
+import type { TokenWrite, WrittenToken } from './token-store';
 
 export const ID = 'CAST(:companyId AS bigint)';
 export const MS_UNTIL = (column: string) => `(EXTRACT(EPOCH FROM (${column} - now())) * 1000)::bigint`;
@@ -173,4 +174,14 @@ export function tokenParams(companyId: string, newVersion: string, write: TokenW
 
 export function nextVersion(version: string): string {
   return (BigInt(version) + 1n).toString();
+}
+
+/** What a token write returns (`WRITTEN_RETURNING`); undefined when it matched no row. */
+export function toWritten(row: Row | undefined): WrittenToken | undefined {
+  if (row === undefined) return undefined;
+  return {
+    version: String(row.version),
+    expiresInMs: Number(row.expires_in_ms),
+    refreshInMs: Number(row.refresh_in_ms),
+  };
 }
