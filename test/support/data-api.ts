@@ -1,20 +1,20 @@
 /**
- * Starts a Data API emulator for a test file: in-memory PGlite by default, or, when DATABASE_URL is set,
- * a fresh uniquely named database on that PostgreSQL server (dropped again by `close()`), so test files
- * running in parallel never share state.
+ * Starts a Data API emulator for a test file: an empty in-memory PGlite by default (one a finished test
+ * handed back, emptied, when there is one), or, when DATABASE_URL is set, a fresh uniquely named database
+ * on that PostgreSQL server (dropped again by `close()`), so test files running in parallel never share
+ * state.
  */
 import { randomBytes } from 'node:crypto';
 import { RDSDataClient, type RDSDataClientConfig } from '@aws-sdk/client-rds-data';
 import pg from 'pg';
 import {
-  createPgliteBackend,
   createPostgresBackend,
   type DataApiEmulator,
   type DataApiEmulatorOptions,
   type SqlBackend,
   startDataApiEmulator,
 } from '../../local/data-api-emulator';
-import { loadPgliteTemplate } from './pglite-template';
+import { takePgliteBackend } from './pglite-pool';
 
 export type DataApiBackendKind = 'pglite' | 'postgres';
 
@@ -100,8 +100,7 @@ export async function startTestDataApi(options: StartTestDataApiOptions = {}): P
     backend = created.backend;
     dropDatabase = created.drop;
   } else {
-    const loadDataDir = await loadPgliteTemplate();
-    backend = await createPgliteBackend(loadDataDir === undefined ? {} : { loadDataDir });
+    backend = await takePgliteBackend();
   }
 
   let emulator: DataApiEmulator;

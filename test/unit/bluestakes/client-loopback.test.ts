@@ -16,7 +16,10 @@ import { rejectionOf } from './mock-upstream';
 
 const TOKEN = 'tok-loopback';
 const NOW = Date.UTC(2025, 5, 2, 12, 0, 0);
+/** For the tests of the timeout: the server never answers, so any timeout is reached. */
 const TIMEOUT_MS = 200;
+/** For every other test: a loaded machine may take seconds to answer over loopback. */
+const PATIENT_MS = 20_000;
 
 type Route = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -83,7 +86,7 @@ async function withClient<T>(
   const dispatcher = new Agent({ keepAliveTimeout: 10_000, ...agentOptions });
   try {
     return await run(
-      createBluestakesClient({ baseUrl, dispatcher, requestTimeoutMs: TIMEOUT_MS, ...options }),
+      createBluestakesClient({ baseUrl, dispatcher, requestTimeoutMs: PATIENT_MS, ...options }),
     );
   } finally {
     await dispatcher.destroy();
@@ -92,7 +95,9 @@ async function withClient<T>(
 
 describe('Bluestakes client over real sockets', () => {
   it('gives up on a server that never answers after the request timeout', async () => {
-    const error = await withClient({}, (client) => rejectionOf(client.getTicket(TOKEN, 'HANG')));
+    const error = await withClient({ requestTimeoutMs: TIMEOUT_MS }, (client) =>
+      rejectionOf(client.getTicket(TOKEN, 'HANG')),
+    );
 
     expect(error).toBeInstanceOf(UpstreamUnavailableError);
     expect(error).toMatchObject({ kind: 'timeout' });
@@ -100,7 +105,9 @@ describe('Bluestakes client over real sockets', () => {
   });
 
   it('times out a body that stops half way', async () => {
-    const error = await withClient({}, (client) => rejectionOf(client.getTicket(TOKEN, 'SLOWBODY')));
+    const error = await withClient({ requestTimeoutMs: TIMEOUT_MS }, (client) =>
+      rejectionOf(client.getTicket(TOKEN, 'SLOWBODY')),
+    );
 
     expect(error).toMatchObject({ name: 'UpstreamUnavailableError', kind: 'timeout' });
   });
@@ -175,8 +182,8 @@ describe('Bluestakes client over real sockets', () => {
   });
 
   it('shares one keep-alive agent between clients built without a dispatcher', async () => {
-    const first = createBluestakesClient({ baseUrl, requestTimeoutMs: 2_000 });
-    const second = createBluestakesClient({ baseUrl: `${baseUrl}/`, requestTimeoutMs: 2_000 });
+    const first = createBluestakesClient({ baseUrl, requestTimeoutMs: PATIENT_MS });
+    const second = createBluestakesClient({ baseUrl: `${baseUrl}/`, requestTimeoutMs: PATIENT_MS });
     const before = seenPorts.length;
 
     for (const client of [first, second, first, second]) await client.getTicket(TOKEN, 'OK');

@@ -1,4 +1,4 @@
-import type { Dispatcher } from 'undici';
+import type { HttpDispatcher } from './http-dispatcher';
 import type { SearchDateFormat } from './search';
 import type {
   BluestakesLogin,
@@ -38,7 +38,7 @@ export interface BluestakesClientOptions {
   /** Where the API lives, e.g. `https://newtin-api.bluestakes.org`; the client appends `/api/...`. A trailing `/` or `/api` is tolerated. */
   baseUrl: string;
   /** @default one keep-alive undici Agent shared by every client in the process */
-  dispatcher?: Dispatcher;
+  dispatcher?: HttpDispatcher;
   /** @default 10_000 */
   loginTimeoutMs?: number;
   /** @default 15_000 */

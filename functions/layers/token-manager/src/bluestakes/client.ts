@@ -1,30 +1,21 @@
 import {
-  ConfigurationError,
   CredentialsRejectedError,
   TokenRejectedError,
   UpstreamBadResponseError,
   UpstreamNotFoundError,
-  UpstreamRateLimitedError,
-  UpstreamUnavailableError,
 } from '../errors';
+import { MAX_PAGE_SIZE, settingsFrom } from './client-settings';
 import type {
   BluestakesCallContext,
   BluestakesClient,
   BluestakesClientOptions,
   BluestakesOperation,
 } from './client-types';
-import { defaultDispatcher, sendUpstream, type Transport, type UpstreamReply } from './http';
+import { type HttpDispatcher, sendUpstream, type Transport } from './http';
 import { isRecord } from './json';
-import { upstreamSnippet } from './redact';
+import { genericFailure, httpDate, parseJson, statusMessage } from './reply-mapping';
 import { parseSecondaryFunctions, parseTicket, parseTicketResponses } from './response-shapes';
-import { parseRetryAfter } from './retry-after';
-import {
-  buildSearchParams,
-  keepLatestRevisions,
-  type ParsedSearchPage,
-  parseSearchPage,
-  type SearchFormatting,
-} from './search';
+import { buildSearchParams, keepLatestRevisions, type ParsedSearchPage, parseSearchPage } from './search';
 import { readJwtExpiry, readJwtIssuedAt, stripBearerPrefix, tokenFingerprint } from './token-info';
 import type {
   BluestakesLogin,
@@ -44,130 +35,17 @@ import {
   requireText,
 } from './validate';
 
-const MAX_PAGE_SIZE = 1000;
-
-interface Settings {
-  origin: string;
-  basePath: string;
-  loginTimeoutMs: number;
-  requestTimeoutMs: number;
-  formatting: SearchFormatting;
-  searchPageSize: number;
-  maxSearchPages: number;
-  now: () => number;
-}
-
-function positiveInteger(name: string, value: number | undefined, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new ConfigurationError(`Bluestakes client option ${name} must be an integer from 1 to ${max}`);
-  }
-  return value;
-}
-
-function parseBaseUrl(baseUrl: string): { origin: string; basePath: string } {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch (error) {
-    throw new ConfigurationError('Bluestakes baseUrl is not a valid URL', { cause: error });
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigurationError('Bluestakes baseUrl must be an http(s) URL');
-  }
-  if (url.username || url.password || url.search || url.hash) {
-    throw new ConfigurationError('Bluestakes baseUrl must not carry credentials, a query or a fragment');
-  }
-  // Operators copy the host from docs that write it with `/api`; the client adds `/api` itself.
-  const basePath = url.pathname.replace(/\/+$/, '').replace(/\/api$/i, '');
-  return { origin: url.origin, basePath };
-}
-
-function settingsFrom(options: BluestakesClientOptions): Settings {
-  const timeZone = options.searchTimeZone ?? 'America/Denver';
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch (error) {
-    throw new ConfigurationError(`Bluestakes searchTimeZone ${timeZone} is not a known time zone`, {
-      cause: error,
-    });
-  }
-  const dateFormat = options.searchDateFormat ?? 'MM/DD/YYYY';
-  if (dateFormat !== 'MM/DD/YYYY' && dateFormat !== 'YYYY-MM-DD') {
-    throw new ConfigurationError('Bluestakes searchDateFormat must be MM/DD/YYYY or YYYY-MM-DD');
-  }
-  return {
-    ...parseBaseUrl(options.baseUrl),
-    loginTimeoutMs: positiveInteger('loginTimeoutMs', options.loginTimeoutMs, 10_000, 600_000),
-    requestTimeoutMs: positiveInteger('requestTimeoutMs', options.requestTimeoutMs, 15_000, 600_000),
-    formatting: { dateFormat, timeZone },
-    searchPageSize: positiveInteger('searchPageSize', options.searchPageSize, 100, MAX_PAGE_SIZE),
-    maxSearchPages: positiveInteger('maxSearchPages', options.maxSearchPages, 100, 100_000),
-    now: options.now ?? Date.now,
-  };
-}
-
-function statusMessage(
-  operation: BluestakesOperation,
-  reply: UpstreamReply,
-  secrets: readonly string[],
-): string {
-  const snippet = upstreamSnippet(reply.body, secrets);
-  return `Bluestakes ${operation} answered HTTP ${reply.status}${snippet ? `: ${snippet}` : ''}`;
-}
-
-/** Maps the statuses every endpoint shares: 429, 5xx and anything unexpected. */
-function genericFailure(
-  operation: BluestakesOperation,
-  reply: UpstreamReply,
-  secrets: readonly string[],
-  now: number,
-): Error {
-  const message = statusMessage(operation, reply, secrets);
-  if (reply.status === 429) {
-    const retryAfterMs = parseRetryAfter(reply.headers['retry-after'], now);
-    return new UpstreamRateLimitedError(message, retryAfterMs === undefined ? {} : { retryAfterMs });
-  }
-  if (reply.status >= 500 && reply.status <= 599) {
-    return new UpstreamUnavailableError('status', message, { status: reply.status });
-  }
-  return new UpstreamBadResponseError(message, { status: reply.status });
-}
-
-function parseJson(
-  operation: BluestakesOperation,
-  reply: UpstreamReply,
-  secrets: readonly string[],
-  quoteBody: boolean,
-): unknown {
-  try {
-    return JSON.parse(reply.body);
-  } catch (error) {
-    const snippet = quoteBody ? upstreamSnippet(reply.body, secrets) : '';
-    throw new UpstreamBadResponseError(
-      `Bluestakes ${operation} answered HTTP ${reply.status} with a body that is not JSON${snippet ? `: ${snippet}` : ''}`,
-      { status: reply.status, cause: error },
-    );
-  }
-}
-
-/** An HTTP `Date` header as a Date; undefined when absent or unreadable. */
-function httpDate(value: string | string[] | undefined): Date | undefined {
-  const text = typeof value === 'string' ? value : value?.[0];
-  if (text === undefined || !/[A-Za-z]{3}/.test(text)) return undefined;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : new Date(at);
-}
-
 /**
- * Builds a Bluestakes API client over undici. It validates input, maps every upstream status and
- * transport failure onto the library's error classes, never retries, and never puts a password or a
- * token into a message. Throws `ConfigurationError` for unusable options.
+ * Builds a Bluestakes API client over an HTTP dispatcher. It validates input, maps every upstream
+ * status and transport failure onto the library's error classes, never retries, and never puts a
+ * password or a token into a message. Throws `ConfigurationError` for unusable options.
  */
-export function createBluestakesClient(options: BluestakesClientOptions): BluestakesClient {
+export function createBluestakesHttpClient(
+  options: BluestakesClientOptions & { readonly dispatcher: HttpDispatcher },
+): BluestakesClient {
   const settings = settingsFrom(options);
   const transport: Transport = {
-    dispatcher: options.dispatcher ?? defaultDispatcher(),
+    dispatcher: options.dispatcher,
     beforeRequest: options.beforeRequest,
   };
 

@@ -1,7 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Agent, type Dispatcher } from 'undici';
 import { UpstreamUnavailableError } from '../errors';
 import type { BluestakesCallContext, BluestakesCallInfo, BluestakesOperation } from './client-types';
+import type { HttpDispatcher, HttpResponse } from './http-dispatcher';
+
+export type { HttpDispatcher, HttpResponse };
 
 /** Enough of an error body to quote in a message; the rest is read and thrown away. */
 const ERROR_BODY_KEEP_BYTES = 8 * 1024;
@@ -12,17 +14,6 @@ const TIMEOUT_CODES = new Set([
   'UND_ERR_BODY_TIMEOUT',
   'ETIMEDOUT',
 ]);
-
-let sharedAgent: Agent | undefined;
-
-/**
- * The process-wide keep-alive Agent. One per process, created on first use, so a warm Lambda reuses
- * its TLS connection to Bluestakes across invocations.
- */
-export function defaultDispatcher(): Dispatcher {
-  sharedAgent ??= new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 16 });
-  return sharedAgent;
-}
 
 export interface UpstreamRequest {
   operation: BluestakesOperation;
@@ -44,7 +35,7 @@ export interface UpstreamReply {
 }
 
 export interface Transport {
-  dispatcher: Dispatcher;
+  dispatcher: HttpDispatcher;
   beforeRequest: ((call: BluestakesCallInfo) => Promise<void>) | undefined;
 }
 

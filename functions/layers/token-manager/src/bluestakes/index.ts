@@ -1,4 +1,5 @@
-export { createBluestakesClient } from './client';
+export { createBluestakesClient } from '../wiring/undici-http';
+export { createBluestakesHttpClient } from './client';
 export type {
   BluestakesCallContext,
   BluestakesCallInfo,
@@ -6,6 +7,7 @@ export type {
   BluestakesClientOptions,
   BluestakesOperation,
 } from './client-types';
+export type { HttpDispatcher, HttpResponse } from './http';
 export { DEFAULT_SNIPPET_LENGTH, redactSecrets, truncateText, upstreamSnippet } from './redact';
 export { DEFAULT_RETRY_AFTER_CAP_MS, parseRetryAfter } from './retry-after';
 export type { SearchDateFormat } from './search';

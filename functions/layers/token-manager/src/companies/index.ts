@@ -1,3 +1,4 @@
+export { getDefaultCompanyRegistry, setDefaultCompanyRegistry } from '../wiring/default-company-registry';
 export {
   DEFAULT_COMPANY_PAGE_SIZE,
   MAX_COMPANY_NAME_LENGTH,
@@ -18,4 +19,3 @@ export type {
   CredentialsDeletion,
   NewCompany,
 } from './company-types';
-export { getDefaultCompanyRegistry, setDefaultCompanyRegistry } from './default-registry';

@@ -1,7 +1,8 @@
+export { createSecretsManagerCredentialsStore } from '../wiring/secrets-manager';
 export {
   type BluestakesCredentials,
   type CredentialsStore,
-  createSecretsManagerCredentialsStore,
   credentialsSecretName,
   validateCredentials,
 } from './credentials-store';
+export { createSecretsCredentialsStore } from './secrets-credentials-store';

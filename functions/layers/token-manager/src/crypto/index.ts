@@ -1,11 +1,16 @@
 export {
+  createSecretsManagerKeyringSource,
   initializeTokenKeyring,
+  rotateTokenKeyring,
+} from '../wiring/secrets-manager';
+export {
+  initializeKeyringSecret,
   isKeyringPlaceholder,
   KEYRING_PLACEHOLDER,
   type KeyringInitialization,
 } from './keyring-bootstrap';
-export { type KeyringRotation, rotateTokenKeyring } from './keyring-rotation';
-export { createSecretsManagerKeyringSource, type KeyringSource, staticKeyringSource } from './keyring-source';
+export { type KeyringRotation, rotateKeyringSecret } from './keyring-rotation';
+export { createSecretsKeyringSource, type KeyringSource, staticKeyringSource } from './keyring-source';
 export {
   decryptToken,
   encryptedTokenKeyId,

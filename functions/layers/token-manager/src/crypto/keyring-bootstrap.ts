@@ -1,10 +1,6 @@
-import {
-  GetSecretValueCommand,
-  PutSecretValueCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
 import { KEYRING_PLACEHOLDER } from '../constants';
 import { SecretsUnavailableError } from '../errors';
+import type { SecretsApi } from '../secrets/secrets-api';
 import { generateTokenKeyringSecret, parseTokenKeyring } from './token-cipher';
 
 export { KEYRING_PLACEHOLDER };
@@ -34,14 +30,14 @@ export function isKeyringPlaceholder(secretString: string): boolean {
  * @throws ConfigurationError when the secret holds something that is neither the placeholder nor a keyring
  * @throws SecretsUnavailableError when Secrets Manager cannot be read or written
  */
-export async function initializeTokenKeyring(
-  client: SecretsManagerClient = new SecretsManagerClient({}),
+export async function initializeKeyringSecret(
+  secrets: SecretsApi,
   secretId: string,
   generate: () => string = () => generateTokenKeyringSecret(),
 ): Promise<KeyringInitialization> {
   let current: string | undefined;
   try {
-    current = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+    current = await secrets.getSecretString(secretId);
   } catch (error) {
     throw new SecretsUnavailableError('Could not read the token encryption key secret', { cause: error });
   }
@@ -50,7 +46,7 @@ export async function initializeTokenKeyring(
     return 'present';
   }
   try {
-    await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: generate() }));
+    await secrets.putSecretString(secretId, generate());
   } catch (error) {
     throw new SecretsUnavailableError('Could not write the token encryption keyring', { cause: error });
   }

@@ -1,9 +1,5 @@
-import {
-  GetSecretValueCommand,
-  PutSecretValueCommand,
-  type SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
 import { SecretsUnavailableError } from '../errors';
+import type { SecretsApi } from '../secrets/secrets-api';
 import { generateTokenKeyringSecret, parseTokenKeyring } from './token-cipher';
 
 export interface KeyringRotation {
@@ -20,21 +16,21 @@ export interface KeyringRotation {
  * @throws ConfigurationError when the secret is not a keyring (e.g. still the deploy-time placeholder)
  * @throws SecretsUnavailableError when Secrets Manager cannot be read or written
  */
-export async function rotateTokenKeyring(
-  client: SecretsManagerClient,
+export async function rotateKeyringSecret(
+  secrets: SecretsApi,
   secretId: string,
   keyId?: string,
 ): Promise<KeyringRotation> {
   let current: string | undefined;
   try {
-    current = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+    current = await secrets.getSecretString(secretId);
   } catch (error) {
     throw new SecretsUnavailableError('Could not read the token encryption key secret', { cause: error });
   }
   const keyring = parseTokenKeyring(current ?? '');
   const next = generateTokenKeyringSecret(keyId, keyring);
   try {
-    await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: next }));
+    await secrets.putSecretString(secretId, next);
   } catch (error) {
     throw new SecretsUnavailableError('Could not write the token encryption keyring', { cause: error });
   }

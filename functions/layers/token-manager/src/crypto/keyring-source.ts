@@ -1,5 +1,5 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsUnavailableError, TokenServiceError } from '../errors';
+import type { SecretsApi } from '../secrets/secrets-api';
 import { parseTokenKeyring, type TokenKeyring } from './token-cipher';
 
 export interface KeyringSource {
@@ -7,8 +7,9 @@ export interface KeyringSource {
   get(options?: { refresh?: boolean }): Promise<TokenKeyring>;
 }
 
-export function createSecretsManagerKeyringSource(options: {
-  client: SecretsManagerClient;
+/** The keyring read from one Secrets Manager secret, cached per container. */
+export function createSecretsKeyringSource(options: {
+  secrets: SecretsApi;
   secretId: string;
   /** Re-read at most this often, so a rotation reaches warm containers. Default 10 min. */
   maxAgeMs?: number;
@@ -21,11 +22,11 @@ export function createSecretsManagerKeyringSource(options: {
 
   async function load(): Promise<TokenKeyring> {
     try {
-      const output = await options.client.send(new GetSecretValueCommand({ SecretId: options.secretId }));
-      if (output.SecretString === undefined) {
+      const secretString = await options.secrets.getSecretString(options.secretId);
+      if (secretString === undefined) {
         throw new SecretsUnavailableError('The token encryption key secret has no string value');
       }
-      const keyring = parseTokenKeyring(output.SecretString);
+      const keyring = parseTokenKeyring(secretString);
       cached = { keyring, loadedAt: now() };
       return keyring;
     } catch (error) {

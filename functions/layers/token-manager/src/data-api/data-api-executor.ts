@@ -1,13 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  BeginTransactionCommand,
-  CommitTransactionCommand,
-  ExecuteStatementCommand,
-  type ExecuteStatementCommandOutput,
-  RDSDataClient,
-  RollbackTransactionCommand,
-} from '@aws-sdk/client-rds-data';
 import { toDatabaseError } from './data-api-errors';
+import type { DataApiTarget, ExecuteStatementReply, RdsDataApi } from './rds-data-api';
 import { isRetryable, retryDelayMs } from './retry-policy';
 import { fromField, type ResultValue, type SqlParams, toSqlParameters } from './sql-values';
 
@@ -40,12 +33,9 @@ export interface SqlExecutor {
   transaction<T>(work: (transactionId: string) => Promise<T>): Promise<T>;
 }
 
-export interface DataApiExecutorOptions {
-  readonly resourceArn: string;
-  readonly secretArn: string;
-  readonly database: string;
-  /** Defaults to a client with the SDK's own retries off, so this wrapper alone decides what is retried. */
-  readonly client?: RDSDataClient;
+export interface DataApiSqlExecutorOptions extends DataApiTarget {
+  /** Calls that fail are retried here only; the adapter under it must not retry on its own. */
+  readonly api: RdsDataApi;
   /** Total time spent retrying one call (resume waits included). Default 45 s. */
   readonly retryBudgetMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -55,12 +45,7 @@ export interface DataApiExecutorOptions {
   readonly onRetry?: (info: { attempt: number; delayMs: number; errorName: string }) => void;
 }
 
-export function createDefaultRdsDataClient(): RDSDataClient {
-  // maxAttempts 1: the SDK would otherwise silently re-send a non-idempotent write after a 504.
-  return new RDSDataClient({ maxAttempts: 1 });
-}
-
-function toRows(output: ExecuteStatementCommandOutput): Row[] {
+function toRows(output: ExecuteStatementReply): Row[] {
   const labels = (output.columnMetadata ?? []).map(
     (column, index) => column.label ?? column.name ?? `col${index}`,
   );
@@ -69,13 +54,14 @@ function toRows(output: ExecuteStatementCommandOutput): Row[] {
   );
 }
 
-export function createDataApiExecutor(options: DataApiExecutorOptions): SqlExecutor {
-  const client = options.client ?? createDefaultRdsDataClient();
+/** The SQL executor over the RDS Data API: retries within a budget, maps failures to typed errors. */
+export function createDataApiSqlExecutor(options: DataApiSqlExecutorOptions): SqlExecutor {
+  const { api } = options;
   const budgetMs = options.retryBudgetMs ?? 45_000;
   const sleep = options.sleep ?? delay;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
-  const target = {
+  const target: DataApiTarget = {
     resourceArn: options.resourceArn,
     secretArn: options.secretArn,
     database: options.database,
@@ -100,22 +86,22 @@ export function createDataApiExecutor(options: DataApiExecutorOptions): SqlExecu
   }
 
   async function execute(sql: string, params: SqlParams = {}, statement: StatementOptions = {}) {
-    const command = new ExecuteStatementCommand({
+    const request = {
       ...target,
       sql,
       parameters: toSqlParameters(params),
       includeResultMetadata: true,
       resultSetOptions: { longReturnType: 'STRING', decimalReturnType: 'STRING' },
       ...(statement.transactionId === undefined ? {} : { transactionId: statement.transactionId }),
-    });
+    } as const;
     // Inside a transaction a retry cannot help: the service ends the transaction on these errors.
     const idempotent = statement.transactionId === undefined && statement.idempotent === true;
-    const output = await withRetry(() => client.send(command), idempotent, statement.retryBudgetMs);
+    const output = await withRetry(() => api.executeStatement(request), idempotent, statement.retryBudgetMs);
     return { rows: toRows(output), rowsUpdated: output.numberOfRecordsUpdated ?? 0 };
   }
 
   async function transaction<T>(work: (transactionId: string) => Promise<T>): Promise<T> {
-    const begun = await withRetry(() => client.send(new BeginTransactionCommand(target)), true);
+    const begun = await withRetry(() => api.beginTransaction(target), true);
     const transactionId = begun.transactionId;
     if (transactionId === undefined)
       throw toDatabaseError(new Error('BeginTransaction returned no transactionId'));
@@ -123,13 +109,13 @@ export function createDataApiExecutor(options: DataApiExecutorOptions): SqlExecu
     try {
       result = await work(transactionId);
     } catch (error) {
-      await client
-        .send(new RollbackTransactionCommand({ ...target, transactionId }))
+      await api
+        .rollbackTransaction({ ...target, transactionId })
         .catch(() => undefined /* the original error matters more; an expired transaction is gone anyway */);
       throw toDatabaseError(error);
     }
     try {
-      await client.send(new CommitTransactionCommand({ ...target, transactionId }));
+      await api.commitTransaction({ ...target, transactionId });
     } catch (error) {
       throw toDatabaseError(error);
     }

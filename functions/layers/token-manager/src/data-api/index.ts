@@ -1,14 +1,25 @@
-export { type BackoffJitter, type BackoffOptions, backoffDelayMs } from './backoff';
-export { extractSqlState, toDatabaseError } from './data-api-errors';
 export {
   createDataApiExecutor,
   createDefaultRdsDataClient,
   type DataApiExecutorOptions,
+} from '../wiring/rds-data';
+export { type BackoffJitter, type BackoffOptions, backoffDelayMs } from './backoff';
+export { extractSqlState, toDatabaseError } from './data-api-errors';
+export {
+  createDataApiSqlExecutor,
+  type DataApiSqlExecutorOptions,
   type Row,
   type SqlExecutor,
   type StatementOptions,
   type StatementResult,
 } from './data-api-executor';
+export type {
+  DataApiTarget,
+  DataApiTransaction,
+  ExecuteStatementReply,
+  ExecuteStatementRequest,
+  RdsDataApi,
+} from './rds-data-api';
 export {
   isDroppedConnectionError,
   isEndpointNotEnabledError,

@@ -1,5 +1,6 @@
 import { readTokenManagerConfig } from '../config';
-import { createTokenManager, type TokenManager } from './token-manager';
+import { createTokenManager } from '../wiring/token-manager-wiring';
+import type { TokenManager } from './token-manager-types';
 
 let defaultInstance: TokenManager | undefined;
 

@@ -1,3 +1,5 @@
+export { createTokenManager, type TokenManagerOptions } from '../wiring/token-manager-wiring';
+export { bluestakesAccountKey } from './account-key';
 export { parseCompanyId } from './company-id';
 export {
   cleanupExpiredTokens,
@@ -15,16 +17,11 @@ export {
   storeToken,
   testCredentials,
 } from './default-instance';
-export {
-  type AuthenticatedBluestakes,
-  bluestakesAccountKey,
-  createTokenManager,
-  type TokenManager,
-  type TokenManagerOptions,
-} from './token-manager';
+export { createTokenManagerCore } from './token-manager';
+export type { AuthenticatedBluestakes, TokenManager, TokenManagerPorts } from './token-manager-types';
 export type {
   CleanupReport,
   CredentialsTestResult,
   StoreCredentialsResult,
   TokenStatus,
-} from './token-manager-types';
+} from './token-status-view';

@@ -55,3 +55,22 @@ export class L1Cache {
     this.#entries.clear();
   }
 }
+
+/** An L1 entry on this container's clock (`at`), from durations measured on the database clock. */
+export function l1Entry(
+  at: number,
+  token: string,
+  version: string,
+  accountKey: string | null,
+  durations: { refreshInMs: number; expiresInMs: number; issuedAgoMs: number },
+): L1Entry {
+  return {
+    token,
+    version,
+    accountKey,
+    refreshAt: at + durations.refreshInMs,
+    expiresAt: at + durations.expiresInMs,
+    checkedAt: at,
+    issuedAgoMs: durations.issuedAgoMs,
+  };
+}

@@ -1,9 +1,9 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type CompanyRegistry, createCompanyRegistry } from '../companies/company-registry';
 import { DEFAULT_CREDENTIALS_SECRET_PREFIX, optionalString, readDatabaseSettings } from '../config';
-import { createSecretsManagerCredentialsStore } from '../credentials';
-import { createDataApiExecutor } from '../data-api';
-import { createDataApiTokenStore } from '../store';
-import { type CompanyRegistry, createCompanyRegistry } from './company-registry';
+import { createDataApiTokenStore } from '../store/data-api-token-store';
+import { createDataApiExecutor } from './rds-data';
+import { createSecretsManagerCredentialsStore } from './secrets-manager';
 
 let defaultRegistry: CompanyRegistry | undefined;
 
