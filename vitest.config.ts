@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig, defineProject, type TestProjectInlineConfiguration } from 'vitest/config';
+import { LongFilesFirstSequencer } from './test/support/long-files-first-sequencer';
 
 type ProjectTestOptions = NonNullable<TestProjectInlineConfiguration['test']>;
 
@@ -56,6 +57,7 @@ export default defineConfig({
   test: {
     // console.* output of passing tests is dropped; a failing test shows its own.
     silent: 'passed-only',
+    sequence: { sequencer: LongFilesFirstSequencer },
     projects: [
       defineProject({
         // Unit files share no state worth a fresh module graph each: one graph per worker saves most
@@ -76,6 +78,8 @@ export default defineConfig({
           include: ['test/infra/**/*.test.ts'],
           // aws-cdk-lib is most of an infra file's time: one import per worker, not one per file.
           isolate: false,
+          // The bundled handlers are checked against a local stack's embedded database.
+          globalSetup: [PGLITE_TEMPLATE],
           exclude: [SLOW],
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
@@ -55,6 +56,12 @@ export interface LocalStackOptions {
   readonly apiKey?: string;
   /** How often the scheduled cleanup runs, as EventBridge does in AWS. @default 30 min */
   readonly cleanupIntervalMs?: number;
+  /**
+   * An initialised PGlite data directory (a `dumpDataDir` tarball) a new embedded database starts
+   * from instead of running initdb, which takes seconds; a database already on disk is opened as it is.
+   * Tests pass the run's template. @default initdb
+   */
+  readonly pgliteTemplate?: Blob;
 }
 
 export interface DemoCompany {
@@ -111,6 +118,15 @@ async function seedDemoCompanies(): Promise<DemoCompany[]> {
   return seeded;
 }
 
+async function pgliteOptions(dataDir: string | undefined, template: Blob | undefined) {
+  const pgliteDir = dataDir === undefined ? undefined : join(dataDir, 'pglite');
+  const isNew = pgliteDir === undefined || !existsSync(join(pgliteDir, 'PG_VERSION'));
+  return {
+    ...(pgliteDir === undefined ? {} : { dataDir: pgliteDir }),
+    ...(template !== undefined && isNew ? { loadDataDir: template } : {}),
+  };
+}
+
 async function persistentApiKey(dataDir: string | undefined): Promise<string> {
   if (dataDir === undefined) return randomBytes(20).toString('hex');
   const file = join(dataDir, 'api-key');
@@ -153,7 +169,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     const backend = options.databaseUrl
       ? await createPostgresBackend({ connectionString: options.databaseUrl })
-      : await createPgliteBackend(dataDir === undefined ? {} : { dataDir: join(dataDir, 'pglite') });
+      : await createPgliteBackend(await pgliteOptions(dataDir, options.pgliteTemplate));
     const emulator = await startDataApiEmulator({
       backend,
       host,

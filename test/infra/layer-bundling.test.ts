@@ -19,6 +19,7 @@ import {
 import { REPOSITORY_ROOT } from '../../lib/token-service-stack';
 import { buildProxyEvent } from '../../local/api-gateway/proxy-event';
 import type { LocalStack } from '../../local/local-stack';
+import { loadPgliteTemplate } from '../support/pglite-template';
 
 const LIBRARY_ROOT = join(REPOSITORY_ROOT, 'functions', 'layers', 'token-manager');
 const SQL_DIRECTORY = join(REPOSITORY_ROOT, 'sql');
@@ -235,8 +236,10 @@ describe('the layer and every handler bundle, loaded the way Lambda loads them',
     // AWS endpoint variables; no Bluestakes (nothing here may log in) and so no demo companies.
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
     const { startLocalStack } = await import('../../local/local-stack');
+    const pgliteTemplate = await loadPgliteTemplate();
     localStack = await startLocalStack({
       inMemory: true,
+      ...(pgliteTemplate === undefined ? {} : { pgliteTemplate }),
       bluestakesBaseUrl: 'https://127.0.0.1:9',
       ports: { api: 0, dataApi: 0, secrets: 0 },
     });

@@ -1,13 +1,16 @@
 /**
- * One initialised PGlite cluster per test run. Creating a PGlite runs initdb in WebAssembly, the
+ * One initialised PGlite cluster for every test. Creating a PGlite runs initdb in WebAssembly, the
  * slowest part of an integration test's start (seconds on a busy machine); loading the dump of one
  * already initialised is several times faster and gives every test the same empty database.
  *
+ * The dump is kept under node_modules/.cache, named after the PGlite version that made it (a new
+ * version makes a new one), so initdb runs once per install, not once per run and project.
+ *
  * `setup` is the integration projects' globalSetup; tests reach the dump through `loadPgliteTemplate`.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { inject } from 'vitest';
 import type { TestProject } from 'vitest/node';
@@ -19,15 +22,28 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const folder = await mkdtemp(join(tmpdir(), 'bts-pglite-template-'));
-  const file = join(folder, 'initialised.tar');
-  const db = await PGlite.create();
-  const dump = await db.dumpDataDir('none');
-  await db.close();
-  await writeFile(file, Buffer.from(await dump.arrayBuffer()));
+const NODE_MODULES = resolve(import.meta.dirname, '../../node_modules');
+const CACHE_DIR = join(NODE_MODULES, '.cache/bluestakes-token-service');
+
+async function templateFile(): Promise<string> {
+  const manifest = await readFile(join(NODE_MODULES, '@electric-sql/pglite/package.json'), 'utf8');
+  const { version } = JSON.parse(manifest) as { version: string };
+  return join(CACHE_DIR, `pglite-${version}-initialised.tar`);
+}
+
+export default async function setup(project: TestProject): Promise<void> {
+  const file = await templateFile();
+  if (!existsSync(file)) {
+    const db = await PGlite.create();
+    const dump = await db.dumpDataDir('none');
+    await db.close();
+    await mkdir(CACHE_DIR, { recursive: true });
+    // Written aside and renamed: a run started meanwhile never reads half a file.
+    const partial = `${file}.${process.pid}.partial`;
+    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+    await rename(partial, file);
+  }
   project.provide('pgliteTemplate', file);
-  return () => rm(folder, { recursive: true, force: true });
 }
 
 let template: Promise<Blob> | undefined;

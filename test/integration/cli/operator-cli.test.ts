@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { runCli as RunCli } from '../../../cli/main';
 import type { LocalStack } from '../../../local/local-stack';
 import { recordingIo } from '../../support/cli-io';
+import { loadPgliteTemplate } from '../../support/pglite-template';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const run = promisify(execFile);
@@ -26,9 +27,11 @@ describe('bluestakes-tokens against the local stack', () => {
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
     const { startLocalStack } = await import('../../../local/local-stack');
     ({ runCli } = await import('../../../cli/main'));
+    const pgliteTemplate = await loadPgliteTemplate();
     stack = await startLocalStack({
       inMemory: true,
       ports: { api: 0, dataApi: 0, secrets: 0, bluestakes: 0 },
+      ...(pgliteTemplate === undefined ? {} : { pgliteTemplate }),
     });
     target = { BLUESTAKES_API_URL: stack.apiUrl, BLUESTAKES_API_KEY: stack.apiKey };
   });

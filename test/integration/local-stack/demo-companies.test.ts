@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { startLocalStack as StartLocalStack } from '../../../local/local-stack';
+import { loadPgliteTemplate } from '../../support/pglite-template';
 
 /** The demo companies come from the registry and the credentials API, once, whatever the restarts. */
 describe('the local stack demo companies', () => {
@@ -31,10 +32,13 @@ describe('the local stack demo companies', () => {
 
   it('are created through the registry with credentials stored, and not again on a restart', async () => {
     const ports = { api: 0, dataApi: 0, secrets: 0, bluestakes: 0 };
-    const first = await startLocalStack({ dataDir, ports });
+    const pgliteTemplate = await loadPgliteTemplate();
+    const start = () =>
+      startLocalStack({ dataDir, ports, ...(pgliteTemplate === undefined ? {} : { pgliteTemplate }) });
+    const first = await start();
     const created = await companiesOf(first);
     await first.close();
-    const second = await startLocalStack({ dataDir, ports });
+    const second = await start();
     const again = await companiesOf(second);
     await second.close();
 
