@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { createInMemorySyncQueue } from '../../../functions/tickets';
 
-const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
+const tick = () => sleep(5);
 
 describe('the in-memory sync queue', () => {
   it('returns before any message is worked on, then works each off asynchronously', async () => {
