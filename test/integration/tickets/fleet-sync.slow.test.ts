@@ -1,3 +1,7 @@
+/**
+ * Load: 20 companies synced at once by 4 containers against one shared upstream budget, with the
+ * simulator enforcing the limit. It runs with the slow suite, beside the other load tests.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestSimulatorRows, startTicketsHarness, type TicketsHarness } from '../../support/tickets-harness';
 
