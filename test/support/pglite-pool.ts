@@ -15,6 +15,7 @@ import { loadPgliteTemplate } from './pglite-template';
 /** More would only hold memory: a file rarely runs more than two databases at once. */
 const MAX_IDLE = 2;
 const EMPTY_WAIT_MS = 5_000;
+const KEEPING = process.env.VITEST !== undefined;
 
 const idle: SqlBackend[] = [];
 
@@ -41,7 +42,8 @@ function lend(backend: SqlBackend): SqlBackend {
 }
 
 async function handBack(backend: SqlBackend): Promise<void> {
-  if (idle.length < MAX_IDLE && (await emptied(backend))) {
+  // Only a test worker keeps one: a benchmark or script that reuses the harnesses must be able to exit.
+  if (KEEPING && idle.length < MAX_IDLE && (await emptied(backend))) {
     idle.push(backend);
     return;
   }
