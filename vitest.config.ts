@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig, defineProject, type TestProjectInlineConfiguration } from 'vitest/config';
-import { LongFilesFirstSequencer } from './test/support/long-files-first-sequencer';
+import { LongFilesFirstSequencer } from './test/support/long-files-first-sequencer.ts';
 
 type ProjectTestOptions = NonNullable<TestProjectInlineConfiguration['test']>;
 
@@ -32,6 +32,9 @@ const THROUGH_HANDLERS = [
 const shared: ProjectTestOptions = {
   environment: 'node',
   pool: 'forks',
+  // WebAssembly (PGlite's PostgreSQL, CDK's template validation) runs on V8's baseline compiler only:
+  // optimising the hot parts of a 10 MB module costs more CPU than a test file ever gets back from it.
+  execArgv: ['--liftoff-only'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
   restoreMocks: true,

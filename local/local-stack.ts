@@ -61,7 +61,7 @@ export interface LocalStackOptions {
    * from instead of running initdb, which takes seconds; a database already on disk is opened as it is.
    * Tests pass the run's template. @default initdb
    */
-  readonly pgliteTemplate?: Blob;
+  readonly pgliteTemplate?: Blob | undefined;
 }
 
 export interface DemoCompany {

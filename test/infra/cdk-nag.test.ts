@@ -19,12 +19,15 @@ interface ValidationReport {
   }[];
 }
 
-/** Synthesizes with the AwsSolutions pack, as bin/app.ts does; returns the unacknowledged findings. */
+/**
+ * Synthesizes with the AwsSolutions pack and CDK's built-in CloudFormation validation, as bin/app.ts
+ * and cdk.json do; returns the findings of both that are not acknowledged.
+ */
 function nagFindings(
   context: Record<string, unknown>,
   addExtra?: (app: App, stack: TokenServiceStack) => void,
 ): { findings: string[]; synthError: unknown } {
-  const { app, outdir } = createTestApp(context);
+  const { app, outdir } = createTestApp(context, { cloudFormationValidation: true });
   try {
     const config = readServiceConfig(app.node);
     const stack = new TokenServiceStack(app, config.stackName, { config });

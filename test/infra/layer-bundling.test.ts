@@ -239,7 +239,7 @@ describe('the layer and every handler bundle, loaded the way Lambda loads them',
     const pgliteTemplate = await loadPgliteTemplate();
     localStack = await startLocalStack({
       inMemory: true,
-      ...(pgliteTemplate === undefined ? {} : { pgliteTemplate }),
+      pgliteTemplate,
       bluestakesBaseUrl: 'https://127.0.0.1:9',
       ports: { api: 0, dataApi: 0, secrets: 0 },
     });

@@ -23,17 +23,28 @@ export function cdkJsonContext(): Record<string, unknown> {
   return cdkJson.context ?? {};
 }
 
-/**
- * A CDK app in its own temp directory, with cdk.json's context as the CLI would pass it;
- * `aws:cdk:bundling-stacks: []` skips esbuild for speed unless `bundle` is set.
- */
+export interface TestAppOptions {
+  /** Run esbuild for the function bundles; off by default (`aws:cdk:bundling-stacks: []`). */
+  readonly bundle?: boolean;
+  readonly outdir?: string;
+  /**
+   * Run CDK's built-in CloudFormation validation on synth, as `cdk synth` does (cdk.json makes its
+   * findings errors). Off by default: the template is the same either way, and the validation engine
+   * costs seconds of CPU per synth; the cdk-nag tests turn it on, so every deployable configuration is
+   * still checked against its rules.
+   */
+  readonly cloudFormationValidation?: boolean;
+}
+
+/** A CDK app in its own temp directory, with cdk.json's context as the CLI would pass it. */
 export function createTestApp(
   context: Record<string, unknown> = {},
-  options: { readonly bundle?: boolean; readonly outdir?: string } = {},
+  options: TestAppOptions = {},
 ): { app: App; outdir: string } {
   const outdir = options.outdir ?? mkdtempSync(join(tmpdir(), 'token-service-cdk-'));
   const app = new App({
     outdir,
+    builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
     context: {
       ...cdkJsonContext(),
       ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),

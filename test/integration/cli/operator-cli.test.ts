@@ -31,7 +31,7 @@ describe('bluestakes-tokens against the local stack', () => {
     stack = await startLocalStack({
       inMemory: true,
       ports: { api: 0, dataApi: 0, secrets: 0, bluestakes: 0 },
-      ...(pgliteTemplate === undefined ? {} : { pgliteTemplate }),
+      pgliteTemplate,
     });
     target = { BLUESTAKES_API_URL: stack.apiUrl, BLUESTAKES_API_KEY: stack.apiKey };
   });

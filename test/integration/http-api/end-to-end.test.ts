@@ -1,6 +1,7 @@
 import { getDefaultTokenManager } from '@bluestakes/token-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../../local/local-stack';
+import { loadPgliteTemplate } from '../../support/pglite-template';
 import { type CapturedOutput, captureProcessOutput } from '../../support/process-output';
 
 /**
@@ -18,6 +19,7 @@ describe('HTTP API end to end', () => {
     output = captureProcessOutput();
     stack = await startLocalStack({
       inMemory: true,
+      pgliteTemplate: await loadPgliteTemplate(),
       ports: { api: 0, dataApi: 0, secrets: 0, bluestakes: 0 },
     });
   });

@@ -15,6 +15,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '../../../local/bluestakes-simulator';
 import { type LocalStack, startLocalStack } from '../../../local/local-stack';
+import { loadPgliteTemplate } from '../../support/pglite-template';
 import { type CapturedOutput, captureProcessOutput } from '../../support/process-output';
 
 /**
@@ -45,6 +46,7 @@ describe('secret leak check of a whole scenario', () => {
     output = captureProcessOutput();
     stack = await startLocalStack({
       inMemory: true,
+      pgliteTemplate: await loadPgliteTemplate(),
       apiKey: API_KEY,
       ports: { api: 0, dataApi: 0, secrets: 0, bluestakes: 0 },
     });

@@ -33,8 +33,7 @@ describe('the local stack demo companies', () => {
   it('are created through the registry with credentials stored, and not again on a restart', async () => {
     const ports = { api: 0, dataApi: 0, secrets: 0, bluestakes: 0 };
     const pgliteTemplate = await loadPgliteTemplate();
-    const start = () =>
-      startLocalStack({ dataDir, ports, ...(pgliteTemplate === undefined ? {} : { pgliteTemplate }) });
+    const start = () => startLocalStack({ dataDir, ports, pgliteTemplate });
     const first = await start();
     const created = await companiesOf(first);
     await first.close();
