@@ -3,8 +3,8 @@
  * --scenarios=x,y | --no-latency): runs the ticket sync scenario (`--scenarios=ticket-sync` for it
  * alone), then the token benchmark, prints the tables to stdout, writes
  * bench/results/latest.json and latest.svg, and with --write-baseline the committed summary
- * bench/baseline.md. A full run puts strategies one after another (cleaner latencies, about four
- * minutes); --quick runs them side by side to stay under a minute.
+ * bench/baseline.md. A full run puts strategies one after another (cleaner latencies; about 8 minutes
+ * on 2 cores, the ticket sync scenario included); --quick runs them side by side with small numbers.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
