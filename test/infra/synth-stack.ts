@@ -30,8 +30,8 @@ export interface TestAppOptions {
   /**
    * Run CDK's built-in CloudFormation validation on synth, as `cdk synth` does (cdk.json makes its
    * findings errors). Off by default: the template is the same either way, and the validation engine
-   * costs seconds of CPU per synth; the cdk-nag tests turn it on, so every deployable configuration is
-   * still checked against its rules.
+   * costs seconds of CPU per synth; the cdk-nag tests turn it on, so the configurations they synthesize
+   * (the default one among them) are still checked against its rules.
    */
   readonly cloudFormationValidation?: boolean;
 }
