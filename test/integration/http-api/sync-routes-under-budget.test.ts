@@ -8,18 +8,12 @@
 
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { setDefaultTokenManager } from '@bluestakes/token-manager/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as processTicketSync } from '../../../functions/process-ticket-sync/handler';
-import {
-  createInMemorySyncQueue,
-  type InMemorySyncQueue,
-  setDefaultSyncJobStore,
-  setDefaultSyncQueue,
-  setDefaultTicketRepository,
-} from '../../../functions/tickets';
-import { type LocalApiGateway, startLocalApiGateway } from '../../../local/api-gateway';
+import type { InMemorySyncQueue } from '../../../functions/tickets';
+import type { LocalApiGateway } from '../../../local/api-gateway';
 import { createLambdaContext } from '../../../local/api-gateway/lambda-context';
+import { serveTicketRoutes, type TicketRoutes } from '../../support/ticket-routes';
 import {
   latestSimulatorRows,
   sqsEvent,
@@ -35,6 +29,7 @@ process.env.TICKET_SYNC_HTTP_BUDGET_MS = '1000';
 process.env.RATE_LIMIT_MAX_WAIT_MS = '0';
 
 let h: TicketsHarness;
+let routes: TicketRoutes;
 let gateway: LocalApiGateway;
 let queue: InMemorySyncQueue;
 
@@ -49,35 +44,29 @@ beforeAll(async () => {
       RATE_LIMIT_MAX_WAIT_MS: '0',
     },
   });
-  setDefaultTokenManager(h.createManager());
-  setDefaultTicketRepository(h.repository);
-  setDefaultSyncJobStore(h.jobs);
-  queue = createInMemorySyncQueue({
-    concurrency: 1,
-    maxAttempts: 3,
-    retryDelayMs: 50,
-    worker: async (body, { receiveCount }) => {
-      const event = sqsEvent([{ messageId: randomUUID(), body }]);
-      event.Records[0]!.attributes.ApproximateReceiveCount = String(receiveCount);
-      // A worker with little time left, so the job needs its own continuations.
-      const { batchItemFailures } = await processTicketSync(event, {
-        ...createLambdaContext(),
-        getRemainingTimeInMillis: () => 1200,
-      });
-      if (batchItemFailures.length > 0) throw new Error('reported as failed');
+  routes = await serveTicketRoutes(h, {
+    queue: {
+      concurrency: 1,
+      maxAttempts: 3,
+      retryDelayMs: 50,
+      worker: async (body, { receiveCount }) => {
+        const event = sqsEvent([{ messageId: randomUUID(), body }]);
+        event.Records[0]!.attributes.ApproximateReceiveCount = String(receiveCount);
+        // A worker with little time left, so the job needs its own continuations.
+        const { batchItemFailures } = await processTicketSync(event, {
+          ...createLambdaContext(),
+          getRemainingTimeInMillis: () => 1200,
+        });
+        if (batchItemFailures.length > 0) throw new Error('reported as failed');
+      },
     },
+    gateway: { apiKey: API_KEY, host: '127.0.0.1', port: 0 },
   });
-  setDefaultSyncQueue(queue);
-  gateway = await startLocalApiGateway({ apiKey: API_KEY, host: '127.0.0.1', port: 0 });
+  ({ gateway, queue } = routes);
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  await queue?.close();
-  setDefaultSyncQueue(undefined);
-  setDefaultSyncJobStore(undefined);
-  setDefaultTicketRepository(undefined);
-  setDefaultTokenManager(undefined);
+  await routes?.close();
   await h?.close();
 });
 

@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { setDefaultTokenManager } from '@bluestakes/token-manager/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler as processTicketSync } from '../../../functions/process-ticket-sync/handler';
-import {
-  createInMemorySyncQueue,
-  type InMemorySyncQueue,
-  setDefaultSyncJobStore,
-  setDefaultSyncQueue,
-  setDefaultTicketRepository,
-} from '../../../functions/tickets';
-import { type LocalApiGateway, startLocalApiGateway } from '../../../local/api-gateway';
+import type { InMemorySyncQueue } from '../../../functions/tickets';
+import type { LocalApiGateway } from '../../../local/api-gateway';
 import { createLambdaContext } from '../../../local/api-gateway/lambda-context';
+import { serveTicketRoutes, type TicketRoutes } from '../../support/ticket-routes';
 import {
   latestSimulatorRows,
   sqsEvent,
@@ -28,6 +22,7 @@ process.env.TICKET_SYNC_HTTP_BUDGET_MS = '28000';
 const FUNCTION_TIMEOUT_MS = 120_000;
 const openApi = loadOpenApi();
 let h: TicketsHarness;
+let routes: TicketRoutes;
 let gateway: LocalApiGateway;
 let queue: InMemorySyncQueue;
 /** What the queue's worker did, in order: `ok <body>` or `failed <body>`. */
@@ -40,38 +35,32 @@ beforeAll(async () => {
       { username: 'fanout-co', tickets: 3 },
     ],
   });
-  setDefaultTokenManager(h.createManager());
-  setDefaultTicketRepository(h.repository);
-  setDefaultSyncJobStore(h.jobs);
-  // The SQS queue, its event source and DLQ, in process: the real worker handler gets each message.
-  queue = createInMemorySyncQueue({
-    concurrency: 1,
-    maxAttempts: 3,
-    retryDelayMs: 20,
-    worker: async (body) => {
-      const event = sqsEvent([{ messageId: randomUUID(), body }]);
-      const { batchItemFailures } = await processTicketSync(event, createLambdaContext());
-      deliveries.push(`${batchItemFailures.length === 0 ? 'ok' : 'failed'} ${body}`);
-      if (batchItemFailures.length > 0) throw new Error('reported as failed');
+  routes = await serveTicketRoutes(h, {
+    // The SQS queue, its event source and DLQ, in process: the real worker handler gets each message.
+    queue: {
+      concurrency: 1,
+      maxAttempts: 3,
+      retryDelayMs: 20,
+      worker: async (body) => {
+        const event = sqsEvent([{ messageId: randomUUID(), body }]);
+        const { batchItemFailures } = await processTicketSync(event, createLambdaContext());
+        deliveries.push(`${batchItemFailures.length === 0 ? 'ok' : 'failed'} ${body}`);
+        if (batchItemFailures.length > 0) throw new Error('reported as failed');
+      },
+    },
+    gateway: {
+      apiKey: API_KEY,
+      host: '127.0.0.1',
+      port: 0,
+      lambdaTimeoutMs: FUNCTION_TIMEOUT_MS,
+      integrationTimeoutMs: FUNCTION_TIMEOUT_MS,
     },
   });
-  setDefaultSyncQueue(queue);
-  gateway = await startLocalApiGateway({
-    apiKey: API_KEY,
-    host: '127.0.0.1',
-    port: 0,
-    lambdaTimeoutMs: FUNCTION_TIMEOUT_MS,
-    integrationTimeoutMs: FUNCTION_TIMEOUT_MS,
-  });
+  ({ gateway, queue } = routes);
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  await queue?.close();
-  setDefaultSyncQueue(undefined);
-  setDefaultTicketRepository(undefined);
-  setDefaultSyncJobStore(undefined);
-  setDefaultTokenManager(undefined);
+  await routes?.close();
   await h?.close();
 });
 
